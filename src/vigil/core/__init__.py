@@ -1,0 +1,1 @@
+"""Pure domain logic: plain Python on plain data. Nothing here may import Django."""
