@@ -1,0 +1,122 @@
+"""`vigil link INPUT.csv [INPUT2.csv ...] --out clusters.csv [--threshold P]`.
+
+Inputs have the columns source,record_id,given_name,family_name,date_of_birth,postcode,
+address,phone (any but source and record_id may be blank). Writes source,record_id,cluster_id
+with every input record exactly once. Bad input exits 2 naming the problem and writes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from vigil.core.linkage.pipeline import INPUT_COLUMNS
+
+EXIT_BAD_INPUT = 2
+
+
+class BadInput(Exception):
+    pass
+
+
+def _probability(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(f"{text} is not a probability between 0 and 1")
+    return value
+
+
+def read_inputs(paths: list[Path]) -> list[dict[str, str]]:
+    """All records from all inputs, checked: required columns present, and each
+    (source, record_id) non-blank and unique across every file."""
+    records: list[dict[str, str]] = []
+    seen: dict[tuple[str, str], str] = {}
+    for path in paths:
+        try:
+            handle = path.open(newline="", encoding="utf-8-sig")
+        except OSError as error:
+            raise BadInput(f"{path}: cannot read ({error.strerror})") from None
+        with handle:
+            reader = csv.DictReader(handle)
+            header = reader.fieldnames or []
+            missing = [c for c in INPUT_COLUMNS if c not in header]
+            if missing:
+                raise BadInput(f"{path}: missing column(s): {', '.join(missing)}")
+            for line, row in enumerate(reader, start=2):
+                if None in row:
+                    raise BadInput(f"{path}:{line}: more fields than the header has")
+                record = {c: (row.get(c) or "").strip() for c in INPUT_COLUMNS}
+                key = (record["source"], record["record_id"])
+                if not key[0] or not key[1]:
+                    raise BadInput(f"{path}:{line}: source and record_id must not be blank")
+                if key in seen:
+                    raise BadInput(
+                        f"{path}:{line}: duplicate source,record_id {key[0]},{key[1]} "
+                        f"(first seen in {seen[key]})"
+                    )
+                seen[key] = f"{path}:{line}"
+                records.append(record)
+    return records
+
+
+def write_clusters(path: Path, records: list[dict[str, str]], clusters: dict) -> None:
+    """Write atomically (temp file then rename) so a failure never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["source", "record_id", "cluster_id"])
+            for record in records:
+                key = (record["source"], record["record_id"])
+                writer.writerow([key[0], key[1], clusters[key]])
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="vigil link",
+        description="Link person records that refer to the same person (Splink, DuckDB).",
+    )
+    parser.add_argument("inputs", nargs="+", type=Path, metavar="INPUT.csv")
+    parser.add_argument("--out", required=True, type=Path, metavar="clusters.csv")
+    parser.add_argument(
+        "--threshold", type=_probability, default=0.9, metavar="P",
+        help="match probability at or above which two records are linked (default 0.9)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--backend", choices=["duckdb", "spark"], default="duckdb",
+        help="linkage engine: embedded DuckDB (default) or Spark (needs pyspark)",
+    )  # fmt: skip
+    args = parser.parse_args(argv)
+
+    try:
+        records = read_inputs(args.inputs)
+    except BadInput as error:
+        print(f"vigil link: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+    from vigil.core.linkage import LinkageBackendError, link_records
+
+    try:
+        result = link_records(records, threshold=args.threshold, backend=args.backend)
+    except LinkageBackendError as error:
+        print(f"vigil link: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    write_clusters(args.out, records, result.clusters)
+    n_clusters = len(set(result.clusters.values()))
+    print(
+        f"{len(records)} records -> {n_clusters} people "
+        f"({'trained' if result.trained else 'prior'} model, threshold {args.threshold})"
+    )
+    return 0

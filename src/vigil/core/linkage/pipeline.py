@@ -1,0 +1,200 @@
+"""link_records: standardise, score candidate pairs with Splink, cluster at a threshold."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+
+from vigil.core.linkage.explain import PairExplanation, explain_row, gamma_labels
+from vigil.core.linkage.model import (
+    MIN_RECORDS_TO_TRAIN,
+    comparison_levels,
+    make_db_api,
+    prior_lambda,
+    splink_default_settings,
+    train,
+    vigil_settings,
+)
+from vigil.core.linkage.standardise import STANDARD_COLUMNS, standardise_record
+
+INPUT_COLUMNS: tuple[str, ...] = (
+    "source", "record_id", "given_name", "family_name", "date_of_birth", "postcode", "address",
+    "phone",
+)  # fmt: skip
+
+RecordKey = tuple[str, str]  # (source, record_id)
+
+_LIST_COLUMNS = {"given_variants", "family_tokens", "given_variants_gate"}
+STANDARD_SCHEMA = pa.schema(
+    [
+        (name, pa.list_(pa.string()) if name in _LIST_COLUMNS else pa.string())
+        for name in STANDARD_COLUMNS
+    ]
+)
+
+
+@dataclass(frozen=True)
+class ScoredPair:
+    left: RecordKey
+    right: RecordKey
+    match_probability: float
+    match_weight: float
+    linked: bool  # at or above the threshold, so in the same cluster
+    explanation: PairExplanation | None  # None for the baseline model
+
+
+@dataclass
+class LinkResult:
+    clusters: dict[RecordKey, int]  # every input record -> cluster id (1, 2, ...)
+    pairs: list[ScoredPair]  # candidate pairs at or above min_pair_probability, best first
+    threshold: float
+    trained: bool  # False: prior parameters were used (too few records to train)
+    model: dict[str, Any] = field(repr=False, default_factory=dict)  # Splink model JSON
+
+    def members(self) -> dict[int, list[RecordKey]]:
+        out: dict[int, list[RecordKey]] = {}
+        for key, cluster in self.clusters.items():
+            out.setdefault(cluster, []).append(key)
+        return out
+
+
+class DuplicateRecordError(ValueError):
+    pass
+
+
+@contextmanager
+def quiet_splink():
+    """Splink logs progress at INFO and advice at WARNING; a CLI wants neither on stderr."""
+    log = logging.getLogger("splink")
+    previous = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log.setLevel(previous)
+
+
+def _as_dicts(records: Any) -> list[Mapping[str, Any]]:
+    if isinstance(records, pa.Table):
+        return records.to_pylist()
+    if hasattr(records, "to_dict") and hasattr(records, "columns"):  # a pandas DataFrame
+        return records.to_dict(orient="records")
+    return list(records)
+
+
+def standardise_table(records: Iterable[Mapping[str, Any]]) -> pa.Table:
+    """Standardise records into an Arrow table Splink can register; rejects duplicate keys."""
+    rows = []
+    seen: set[str] = set()
+    for record in records:
+        row = standardise_record(record)
+        if row["unique_id"] in seen:
+            raise DuplicateRecordError(
+                f"duplicate source,record_id: {row['source']},{row['record_id']}"
+            )
+        seen.add(row["unique_id"])
+        rows.append(row)
+    return pa.Table.from_pylist(rows, schema=STANDARD_SCHEMA)
+
+
+def cluster(keys: Iterable[RecordKey], edges: Iterable[tuple[RecordKey, RecordKey]]) -> dict:
+    """Connected components (union-find); cluster ids numbered 1.. in order of each cluster's
+    smallest member, so the same input always gives the same ids."""
+    parent: dict[RecordKey, RecordKey] = {k: k for k in keys}
+
+    def find(k: RecordKey) -> RecordKey:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for a, b in edges:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    roots = sorted({find(k) for k in parent})
+    ids = {root: i for i, root in enumerate(roots, 1)}
+    return {k: ids[find(k)] for k in parent}
+
+
+def link_records(
+    records: Any,
+    threshold: float = 0.9,
+    backend: str = "duckdb",
+    *,
+    min_pair_probability: float | None = None,
+    train_model: bool | None = None,
+    baseline: bool = False,
+    db_api_options: Mapping[str, Any] | None = None,
+) -> LinkResult:
+    """Link person records that refer to the same person, within and across sources.
+
+    records: dicts (or a pandas DataFrame / pyarrow Table) with INPUT_COLUMNS; any but source
+        and record_id may be blank. (source, record_id) must be unique.
+    threshold: match probability at or above which two records are the same person.
+    backend: "duckdb" (embedded) or "spark" (needs pyspark; LinkageBackendError otherwise).
+    min_pair_probability: keep scored pairs down to this probability (a review queue wants
+        the near misses); defaults to min(threshold, 0.5).
+    train_model: None trains when there are at least MIN_RECORDS_TO_TRAIN records.
+    baseline: use Splink's textbook default model instead of ours (benchmarks only).
+    """
+    table = standardise_table(_as_dicts(records))
+    n = table.num_rows
+    keys: list[RecordKey] = list(
+        zip(table.column("source").to_pylist(), table.column("record_id").to_pylist(), strict=True)
+    )
+    if min_pair_probability is None:
+        min_pair_probability = min(threshold, 0.5)
+    if train_model is None:
+        train_model = n >= MIN_RECORDS_TO_TRAIN
+    if n < 2:
+        return LinkResult(cluster(keys, []), [], threshold, trained=False)
+
+    from splink import Linker
+
+    with quiet_splink():
+        db_api = make_db_api(backend, **dict(db_api_options or {}))
+        if baseline:
+            baseline_table = table.drop_columns(["given_name"]).append_column(
+                "given_name", table.column("given_first")
+            )
+            df = db_api.register(baseline_table)
+            settings = splink_default_settings(probability_two_random_records_match=prior_lambda(n))
+        else:
+            df = db_api.register(table)
+            settings = vigil_settings(
+                probability_two_random_records_match=prior_lambda(n),
+                term_frequencies=train_model,
+            )
+        linker = Linker(df, settings, log_level=None)
+        if train_model:
+            train(linker, n, baseline=baseline)
+        predictions = linker.inference.predict(
+            threshold_match_probability=min_pair_probability, warning_mode="never"
+        )
+        rows = predictions.as_pyarrow_table().to_pylist()
+        model = linker.misc.save_model_to_json()
+        prior = linker._settings_obj._probability_two_random_records_match
+
+    labels = None if baseline else gamma_labels(comparison_levels())
+    pairs = []
+    for row in rows:
+        probability = float(row["match_probability"])
+        pairs.append(
+            ScoredPair(
+                left=(row["source_l"], row["record_id_l"]),
+                right=(row["source_r"], row["record_id_r"]),
+                match_probability=probability,
+                match_weight=float(row["match_weight"]),
+                linked=probability >= threshold,
+                explanation=explain_row(row, labels, prior) if labels else None,
+            )
+        )
+    pairs.sort(key=lambda p: (-p.match_probability, p.left, p.right))
+    clusters = cluster(keys, [(p.left, p.right) for p in pairs if p.linked])
+    return LinkResult(clusters, pairs, threshold, trained=train_model, model=model)

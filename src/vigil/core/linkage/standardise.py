@@ -1,0 +1,309 @@
+"""Standardisers for the fields agencies hold about a person, before linkage.
+
+Each function takes what a clerk typed (any case, stray punctuation, accents, blanks) and returns
+one canonical string, or None when nothing usable is left. All are idempotent: standardising an
+already standard value returns it unchanged, so records can be standardised once at write time
+(the Django app) and again here without drift.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+import jellyfish
+from nicknames import NickNamer
+
+# Letters that Unicode does not decompose into a base letter plus accent.
+_FOLD = str.maketrans(
+    {"ß": "ss", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d",
+     "ı": "i", "œ": "oe", "Œ": "oe", "þ": "th", "Þ": "th"}
+)  # fmt: skip
+
+# Spelling and transliteration variants the `nicknames` package (an English-language
+# nickname table) lacks. Each key is the group name; a record's name matches another if they
+# share a group. Sources: common UK registrations (ONS baby names) and Arabic/Slavic
+# transliterations seen in UK agency data. Keep it small: a wrong entry merges two people.
+SPELLING_VARIANTS: dict[str, tuple[str, ...]] = {
+    "muhammad": ("mohammed", "mohammad", "mohamed", "mohamad", "muhammed", "muhamed",
+                 "mohammod", "mohummed", "mohamud", "mahamed", "mohd"),
+    "kayleigh": ("kayley", "kaylee", "kayleah", "kaleigh", "kailey", "kayly", "caleigh", "kay",
+                 "kaye"),
+    "aisha": ("ayesha", "aysha", "aishah", "ayisha", "aesha"),
+    "fatima": ("fatimah", "fatma", "fatema"),
+    "yusuf": ("yousef", "yousuf", "youssef", "yusef", "yosef"),
+    "ahmed": ("ahmad", "ahmet", "ahmid", "ahmood"),
+    "abdul": ("abdel", "abdal", "abdool"),
+    "abdullah": ("abdallah", "abdulla", "abdalla"),
+    "hussain": ("hussein", "husain", "hossain", "husein", "husayn"),
+    "mustafa": ("mustapha", "mostafa", "moustafa"),
+    "ibrahim": ("ebrahim", "ibraheem", "ibrahem"),
+    "usman": ("osman", "othman", "uthman"),
+    "zainab": ("zaynab", "zeinab", "zenab"),
+    "katherine": ("catherine", "kathryn", "katharine", "cathryn", "kathrine", "catharine"),
+    "stephen": ("steven", "stephan"),
+    "jayden": ("jaden", "jaydon", "jaiden", "jadon", "jaydan"),
+    "aaliyah": ("aliyah", "aliya", "aaliya", "aleah"),
+    "connor": ("conor", "conner"),
+    "leah": ("lea", "lia"),
+    "dmitri": ("dmitry", "dimitri", "dmitriy", "dimitry"),
+    "aleksandr": ("alexander", "aleksander", "oleksandr", "aleksandar"),
+    "mikhail": ("michael", "mykhailo", "mihail"),
+    "natalia": ("natalya", "nataliya", "natalie"),
+    "sean": ("shaun", "shawn", "shaune"),
+    "nicola": ("nichola", "nikola"),
+}  # fmt: skip
+
+_VARIANT_GROUPS: dict[str, set[str]] = {}
+for _group, _names in SPELLING_VARIANTS.items():
+    for _name in (_group, *_names):
+        _VARIANT_GROUPS.setdefault(_name, set()).add(_group)
+
+_NICKNAMER = NickNamer()
+
+_TITLES = {"mr", "mrs", "miss", "ms", "mx", "dr", "master", "rev", "sir"}
+
+_UK_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
+
+# Street-type abbreviations expanded so "12 High St." and "12 High Street" agree.
+_ADDRESS_WORDS = {
+    "st": "street", "rd": "road", "ave": "avenue", "av": "avenue", "ln": "lane",
+    "cl": "close", "cres": "crescent", "ct": "court", "dr": "drive", "gdns": "gardens",
+    "gr": "grove", "pl": "place", "sq": "square", "ter": "terrace", "terr": "terrace",
+    "pk": "park", "hse": "house", "apt": "flat", "apartment": "flat", "fl": "flat",
+    "nth": "north", "sth": "south", "est": "estate", "wy": "way", "cir": "circuit",
+}  # fmt: skip
+
+
+def _fold(value: str) -> str:
+    """Lower-case, strip diacritics (NFKD then drop combining marks) and fold special letters."""
+    text = unicodedata.normalize("NFKD", value.translate(_FOLD))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return text.translate(_FOLD).lower()
+
+
+def _words(value: object) -> list[str]:
+    if value is None or (isinstance(value, float) and value != value):  # NaN from pandas
+        return []
+    text = _fold(str(value))
+    # Apostrophes join (O'Brien -> obrien); hyphens and other punctuation separate words.
+    text = re.sub(r"['’`]", "", text)
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    return text.split()
+
+
+def standardise_name(value: object) -> str | None:
+    """A name as lower-case ASCII words separated by single spaces, without titles.
+
+    "  Séan  O'Brien-Smith " -> "sean obrien smith". Digits are dropped: they are keying errors.
+    """
+    words = [w for w in _words(value) if not w.isdigit()]
+    words = [re.sub(r"[0-9]", "", w) for w in words]
+    words = [w for w in words if w and w not in _TITLES]
+    return " ".join(words) or None
+
+
+def first_name(value: object) -> str | None:
+    """The first given name: the one every agency records, unlike middle names."""
+    name = standardise_name(value)
+    return name.split()[0] if name else None
+
+
+@lru_cache(maxsize=65536)
+def name_variants(name: str) -> tuple[str, ...]:
+    """Keys under which a (standardised, single-word) given name is also known.
+
+    Two names are variants of each other if their key sets intersect: "kay" and "kayleigh"
+    share "kayleigh"; "mohamed" and "muhammad" share "muhammad"; "kate" and "kathy" share
+    "katherine". Drawn from the `nicknames` package plus SPELLING_VARIANTS.
+    """
+    keys = {name}
+    keys |= _NICKNAMER.canonicals_of(name)
+    for group in _VARIANT_GROUPS.get(name, ()):
+        keys.add(group)
+    for canonical in list(keys):
+        keys |= _VARIANT_GROUPS.get(canonical, set())
+    return tuple(sorted(keys))
+
+
+def phonetic(value: str | None) -> str | None:
+    """Metaphone code of the first word, for blocking keys tolerant of spelling."""
+    if not value:
+        return None
+    return jellyfish.metaphone(value.split()[0]).upper() or None
+
+
+_DATE_PATTERNS = (
+    re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$"),
+    re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"),
+    # UK order: day first.
+    re.compile(r"^(?P<d>\d{1,2})[/.\-\s](?P<m>\d{1,2})[/.\-\s](?P<y>\d{4})$"),
+)
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+    )
+}
+_DATE_WORDS = re.compile(r"^(?P<d>\d{1,2})\s*(?P<m>[a-z]{3})[a-z]*\s*(?P<y>\d{4})$")
+
+
+def standardise_dob(value: object) -> str | None:
+    """A date of birth as YYYY-MM-DD, or None.
+
+    Accepts ISO, YYYYMMDD, UK day-first (12/03/2010, 12.3.2010), "12 March 2010" and date
+    objects. Transposition tolerance: when the month is impossible (>12) but the day would be a
+    valid month, the two were keyed the wrong way round (US order) and are swapped. A date
+    with a plausible day (1-31) and month but no such calendar day (30 Feb) is kept as typed:
+    it is still evidence when compared with another record's date.
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip().lower()
+    text = re.sub(r"\s+", " ", text)
+    text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text).replace(",", "")
+    for pattern in _DATE_PATTERNS:
+        if match := pattern.match(text):
+            y, m, d = int(match["y"]), int(match["m"]), int(match["d"])
+            break
+    else:
+        match = _DATE_WORDS.match(text)
+        if not match or match["m"] not in _MONTHS:
+            return None
+        y, m, d = int(match["y"]), _MONTHS[match["m"]], int(match["d"])
+    if m > 12 and 1 <= d <= 12:
+        m, d = d, m
+    if not (1 <= m <= 12 and 1 <= d <= 31 and 1880 <= y <= 2100):
+        return None
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def dob_transposed(dob: str | None) -> str | None:
+    """The same date with day and month swapped (the commonest DOB keying error), or None."""
+    if not dob or len(dob) != 10:
+        return None
+    y, m, d = dob[:4], dob[5:7], dob[8:10]
+    if int(d) > 12 or m == d:
+        return None
+    return f"{y}-{d}-{m}"
+
+
+def standardise_postcode(value: object) -> str | None:
+    """A UK postcode as "OUTWARD INWARD" in capitals ("sw1a1aa" -> "SW1A 1AA").
+
+    Anything that is not a UK postcode (a foreign postal code, FEBRL's Australian ones) is kept
+    as its upper-case letters and digits, so it can still be compared exactly.
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    text = re.sub(r"[^A-Z0-9]", "", _fold(str(value)).upper())
+    if not text:
+        return None
+    if match := _UK_POSTCODE.match(text):
+        return f"{match[1]} {match[2]}"
+    return text
+
+
+def postcode_outward(postcode: str | None) -> str | None:
+    """The outward code (district, "SW1A"): people who move often stay in the same district."""
+    if not postcode or " " not in postcode:
+        return None
+    return postcode.split(" ")[0]
+
+
+def standardise_address(value: object) -> str | None:
+    """An address as lower-case words with street-type abbreviations expanded.
+
+    "Flat 2, 12 High St." -> "flat 2 12 high street". A UK postcode inside the address is
+    removed: it is compared as its own field.
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    text = re.sub(
+        r"\b[A-Z]{1,2}[0-9][A-Z0-9]?\s*[0-9][A-Z]{2}\b", " ", _fold(str(value)).upper()
+    ).lower()
+    words = [_ADDRESS_WORDS.get(w, w) for w in _words(text)]
+    return " ".join(words) or None
+
+
+def standardise_phone(value: object) -> str | None:
+    """A phone number as E.164-style digits with the country code and no "+" ("447700900123").
+
+    UK national numbers (leading 0) get 44; "+44 (0)7700..." drops the bracketed trunk 0;
+    00-prefixed international numbers keep their country code. Fewer than 7 digits is not a
+    usable number and gives None.
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    text = str(value).strip().replace("(0)", "")
+    digits = re.sub(r"\D", "", text)
+    if text.startswith("+"):
+        pass
+    elif digits.startswith("00"):
+        digits = digits[2:]
+    elif digits.startswith("0"):
+        digits = "44" + digits[1:]
+    elif len(digits) == 10 and digits.startswith("7"):
+        digits = "44" + digits  # a UK mobile keyed without its leading 0
+    if len(digits) < 7:
+        return None
+    return digits
+
+
+# The columns a standardised record carries into Splink. Copies suffixed `_gate` feed only
+# the household gate (see model.py): Splink deactivates a comparison during an EM pass
+# when it reads a column the training blocking rule uses, and the gate must not stop family
+# name and location being trained in the DOB-blocked pass.
+STANDARD_COLUMNS: tuple[str, ...] = (
+    "unique_id", "source", "record_id",
+    "given_name", "given_first", "given_variants", "given_phonetic",
+    "family_name", "family_tokens", "family_phonetic",
+    "dob", "dob_year",
+    "postcode", "postcode_outward", "address", "phone",
+    "given_first_gate", "given_variants_gate", "dob_gate", "family_name_gate",
+)  # fmt: skip
+
+
+def unique_id(source: str, record_id: str) -> str:
+    """One identifier for a record across sources; the unit separator cannot be typed."""
+    return f"{source}\x1f{record_id}"
+
+
+def standardise_record(record: Mapping[str, Any]) -> dict[str, Any]:
+    """Standardise one input record (the `vigil link` columns) into STANDARD_COLUMNS."""
+    source = "" if record.get("source") is None else str(record.get("source"))
+    record_id = str(record.get("record_id"))
+    given = standardise_name(record.get("given_name"))
+    first = given.split()[0] if given else None
+    family = standardise_name(record.get("family_name"))
+    dob = standardise_dob(record.get("date_of_birth"))
+    postcode = standardise_postcode(record.get("postcode"))
+    variants = list(name_variants(first)) if first else None
+    return {
+        "unique_id": unique_id(source, record_id),
+        "source": source,
+        "record_id": record_id,
+        "given_name": given,
+        "given_first": first,
+        "given_variants": variants,
+        "given_phonetic": phonetic(first),
+        "family_name": family,
+        "family_tokens": family.split() if family else None,
+        "family_phonetic": phonetic(family),
+        "dob": dob,
+        "dob_year": dob[:4] if dob else None,
+        "postcode": postcode,
+        "postcode_outward": postcode_outward(postcode),
+        "address": standardise_address(record.get("address")),
+        "phone": standardise_phone(record.get("phone")),
+        "given_first_gate": first,
+        "given_variants_gate": variants,
+        "dob_gate": dob,
+        "family_name_gate": family,
+    }

@@ -1,0 +1,565 @@
+"""Every write to the POLE store. Each function takes `acting_user`, runs in one transaction,
+validates with `full_clean()` before saving and writes its audit entry in the same transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any, TypedDict, TypeVar, Unpack
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from vigil.accounts.access import can_change_record, can_see_record, works_with_cases
+from vigil.audit.models import Action
+from vigil.audit.services import audit_log
+from vigil.core.identifiers import (
+    format_postcode,
+    format_vrm,
+    is_plausible_phone,
+    is_valid_postcode,
+    normalise_handle,
+    normalise_phone,
+    normalise_postcode,
+    normalise_vrm,
+)
+from vigil.core.links import check_link
+from vigil.core.names import name_keys
+from vigil.errors import StaleVersionError
+from vigil.people.models import (
+    CaseRecord,
+    Event,
+    EventLocation,
+    EventObject,
+    EventPerson,
+    EventType,
+    IntelligenceReport,
+    Link,
+    Location,
+    NameKey,
+    ObjectKind,
+    Person,
+    PersonFlag,
+    PersonIdentifier,
+    PersonName,
+    PoleObject,
+)
+
+R = TypeVar("R", bound=CaseRecord)
+Entity = Person | PoleObject | Location
+
+
+def _require_can_add(acting_user: Any) -> None:
+    if not works_with_cases(acting_user):
+        raise PermissionDenied("You cannot add case records.")
+
+
+def _require_can_change(acting_user: Any, record: CaseRecord) -> None:
+    if not can_change_record(acting_user, record):
+        raise PermissionDenied("You cannot change this record.")
+
+
+def _require_can_see(acting_user: Any, record: CaseRecord) -> None:
+    if not can_see_record(acting_user, record):
+        raise PermissionDenied("You cannot see one of the records you linked.")
+
+
+def _save_new(record: R, acting_user: Any) -> R:
+    record.owning_agency_id = acting_user.agency_id
+    record.created_by = acting_user
+    record.updated_by = acting_user
+    record.version = 1
+    record.full_clean()
+    record.save()
+    audit_log(
+        acting_user=acting_user,
+        action=Action.COLLECTION,
+        object_type=record._meta.model_name or "",
+        object_id=record.pk,
+    )
+    return record
+
+
+def _save_changes(
+    record: R, *, acting_user: Any, expected_version: int, changes: dict[str, Any]
+) -> R:
+    """Apply `changes` if nobody has changed the record since `expected_version`."""
+    _require_can_change(acting_user, record)
+    current = type(record).objects.select_for_update().get(pk=record.pk)
+    if current.version != expected_version:
+        raise StaleVersionError(expected=expected_version, current=current)
+    changed = sorted(name for name, value in changes.items() if getattr(current, name) != value)
+    for name, value in changes.items():
+        setattr(current, name, value)
+    current.full_clean()
+    if not changed:
+        return current
+    current.version += 1
+    current.updated_by = acting_user
+    current.save()
+    audit_log(
+        acting_user=acting_user,
+        action=Action.ALTERATION,
+        object_type=current._meta.model_name or "",
+        object_id=current.pk,
+        detail={"fields": changed, "version": current.version},
+    )
+    return current
+
+
+# --- People -----------------------------------------------------------------------------------
+
+
+class PersonFields(TypedDict, total=False):
+    given_names: str
+    family_name: str
+    date_of_birth: date | None
+    date_of_birth_precision: str
+    gender: str
+    ethnicity: str
+    nationality: str
+    languages: list[str]
+    flags: list[str]
+    notes: str
+    access_level: str
+
+
+def _clean_person_fields(fields: PersonFields) -> PersonFields:
+    cleaned = PersonFields(**fields)
+    if "languages" in cleaned:
+        cleaned["languages"] = [lang.strip() for lang in cleaned["languages"] if lang.strip()]
+    if "flags" in cleaned:
+        unknown = [flag for flag in cleaned["flags"] if flag not in PersonFlag.values]
+        if unknown:
+            raise ValidationError({"flags": f"Unknown flag: {', '.join(unknown)}"})
+        cleaned["flags"] = sorted(set(cleaned["flags"]))
+    dob = cleaned.get("date_of_birth")
+    if dob is not None and dob > date.today():
+        raise ValidationError({"date_of_birth": "Date of birth must be in the past"})
+    return cleaned
+
+
+def reindex_person_names(person: Person) -> None:
+    """Rebuild the person's search keys from their names, aliases and nicknames."""
+    names = [person.given_names, person.family_name]
+    for other in person.other_names.all():
+        names.extend([other.given_names, other.family_name])
+    keys = name_keys(*names)
+    NameKey.objects.filter(person=person).delete()
+    NameKey.objects.bulk_create([NameKey(person=person, key=key[:80]) for key in sorted(keys)])
+
+
+@transaction.atomic
+def person_create(*, acting_user: Any, **fields: Unpack[PersonFields]) -> Person:
+    _require_can_add(acting_user)
+    person = _save_new(Person(**_clean_person_fields(fields)), acting_user)
+    reindex_person_names(person)
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *, acting_user: Any, person: Person, expected_version: int, **changes: Unpack[PersonFields]
+) -> Person:
+    person = _save_changes(
+        person,
+        acting_user=acting_user,
+        expected_version=expected_version,
+        changes=dict(_clean_person_fields(changes)),
+    )
+    reindex_person_names(person)
+    return person
+
+
+@transaction.atomic
+def person_name_add(
+    *,
+    acting_user: Any,
+    person: Person,
+    name_type: str,
+    given_names: str = "",
+    family_name: str = "",
+    source: str = "",
+) -> PersonName:
+    _require_can_change(acting_user, person)
+    if not (given_names.strip() or family_name.strip()):
+        raise ValidationError({"given_names": "Enter a given name, a family name or both"})
+    name = PersonName(
+        person=person,
+        name_type=name_type,
+        given_names=given_names.strip(),
+        family_name=family_name.strip(),
+        source=source.strip(),
+        recorded_by_agency_id=acting_user.agency_id,
+    )
+    name.full_clean()
+    name.save()
+    _touch(person, acting_user, detail={"added": "name", "name_type": name_type})
+    reindex_person_names(person)
+    return name
+
+
+@transaction.atomic
+def person_identifier_add(
+    *, acting_user: Any, person: Person, scheme: str, value: str, issuer: str = ""
+) -> PersonIdentifier:
+    _require_can_change(acting_user, person)
+    identifier = PersonIdentifier(
+        person=person,
+        scheme=scheme,
+        value=value.strip().upper().replace(" ", ""),
+        issuer=issuer.strip(),
+        recorded_by_agency_id=acting_user.agency_id,
+    )
+    identifier.full_clean()
+    identifier.save()
+    _touch(person, acting_user, detail={"added": "identifier", "scheme": scheme})
+    return identifier
+
+
+def _touch(record: CaseRecord, acting_user: Any, *, detail: dict[str, Any]) -> None:
+    """A change to a record's parts (a name, an identifier) is a change to the record: bump its
+    version so an edit form opened before it cannot overwrite it unseen."""
+    type(record).objects.filter(pk=record.pk).update(
+        version=record.version + 1, updated_by=acting_user
+    )
+    record.version += 1
+    audit_log(
+        acting_user=acting_user,
+        action=Action.ALTERATION,
+        object_type=record._meta.model_name or "",
+        object_id=record.pk,
+        detail=detail,
+    )
+
+
+# --- Objects ----------------------------------------------------------------------------------
+
+
+class ObjectFields(TypedDict, total=False):
+    kind: str
+    vrm: str
+    make: str
+    model: str
+    colour: str
+    phone_number: str
+    imei: str
+    platform: str
+    handle: str
+    description: str
+    access_level: str
+
+
+def _clean_object_fields(kind: str, fields: ObjectFields) -> ObjectFields:
+    cleaned = ObjectFields(**{k: v.strip() if isinstance(v, str) else v for k, v in fields.items()})
+    errors: dict[str, str] = {}
+    if kind == ObjectKind.VEHICLE:
+        vrm = normalise_vrm(cleaned.get("vrm", ""))
+        if not vrm:
+            errors["vrm"] = "Enter the vehicle's registration mark, like AB12 CDE"
+        cleaned["vrm"] = format_vrm(vrm)
+    elif kind == ObjectKind.PHONE:
+        number = cleaned.get("phone_number", "")
+        imei = cleaned.get("imei", "").replace(" ", "")
+        if not number and not imei:
+            errors["phone_number"] = "Enter a phone number or an IMEI"
+        elif number and not is_plausible_phone(number):
+            errors["phone_number"] = "Enter a phone number, like 07700 900123 or +44 7700 900123"
+        if imei and not (imei.isdigit() and len(imei) in (14, 15, 16, 17)):
+            errors["imei"] = "Enter the IMEI as 15 digits"
+        cleaned["imei"] = imei
+    elif kind == ObjectKind.ONLINE_ACCOUNT:
+        if not cleaned.get("platform"):
+            errors["platform"] = "Enter the platform, like Snapchat or Instagram"
+        if not normalise_handle(cleaned.get("handle", "")):
+            errors["handle"] = "Enter the account's handle or username"
+    elif not cleaned.get("description"):
+        errors["description"] = "Describe the object"
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def object_search_key(record: PoleObject) -> str:
+    if record.kind == ObjectKind.VEHICLE:
+        return normalise_vrm(record.vrm)
+    if record.kind == ObjectKind.PHONE:
+        return normalise_phone(record.phone_number) or record.imei
+    if record.kind == ObjectKind.ONLINE_ACCOUNT:
+        return normalise_handle(record.handle)
+    return ""
+
+
+@transaction.atomic
+def object_create(*, acting_user: Any, **fields: Unpack[ObjectFields]) -> PoleObject:
+    _require_can_add(acting_user)
+    kind = fields.get("kind", "")
+    if kind not in ObjectKind.values:
+        raise ValidationError({"kind": "Choose what kind of object this is"})
+    record = PoleObject(**_clean_object_fields(kind, fields))
+    record.search_key = object_search_key(record)
+    return _save_new(record, acting_user)
+
+
+@transaction.atomic
+def object_update(
+    *,
+    acting_user: Any,
+    pole_object: PoleObject,
+    expected_version: int,
+    **changes: Unpack[ObjectFields],
+) -> PoleObject:
+    kind = changes.get("kind", pole_object.kind)
+    merged = ObjectFields(
+        **{name: getattr(pole_object, name) for name in ObjectFields.__annotations__}
+    )
+    merged.update(changes)
+    cleaned = dict(_clean_object_fields(kind, merged))
+    probe = PoleObject(**cleaned)
+    cleaned["search_key"] = object_search_key(probe)
+    return _save_changes(
+        pole_object, acting_user=acting_user, expected_version=expected_version, changes=cleaned
+    )
+
+
+# --- Locations --------------------------------------------------------------------------------
+
+
+class LocationFields(TypedDict, total=False):
+    name: str
+    premises_type: str
+    address_line_1: str
+    address_line_2: str
+    town: str
+    postcode: str
+    latitude: Any
+    longitude: Any
+    access_level: str
+
+
+def _clean_location_fields(fields: LocationFields) -> dict[str, Any]:
+    cleaned: dict[str, Any] = {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
+    if "postcode" in cleaned:
+        postcode = cleaned["postcode"]
+        if postcode and not is_valid_postcode(postcode):
+            raise ValidationError({"postcode": "Enter a real UK postcode, like LS1 1AA"})
+        cleaned["postcode"] = format_postcode(postcode) if postcode else ""
+        cleaned["postcode_key"] = normalise_postcode(postcode)
+    return cleaned
+
+
+@transaction.atomic
+def location_create(*, acting_user: Any, **fields: Unpack[LocationFields]) -> Location:
+    _require_can_add(acting_user)
+    return _save_new(Location(**_clean_location_fields(fields)), acting_user)
+
+
+@transaction.atomic
+def location_update(
+    *,
+    acting_user: Any,
+    location: Location,
+    expected_version: int,
+    **changes: Unpack[LocationFields],
+) -> Location:
+    return _save_changes(
+        location,
+        acting_user=acting_user,
+        expected_version=expected_version,
+        changes=_clean_location_fields(changes),
+    )
+
+
+# --- Events -----------------------------------------------------------------------------------
+
+
+class EventFields(TypedDict, total=False):
+    event_type: str
+    occurred_at: datetime
+    ended_at: datetime | None
+    summary: str
+    description: str
+    reference: str
+    access_level: str
+
+
+def _clean_event_fields(fields: EventFields) -> dict[str, Any]:
+    cleaned: dict[str, Any] = {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
+    occurred, ended = cleaned.get("occurred_at"), cleaned.get("ended_at")
+    if occurred and ended and ended < occurred:
+        raise ValidationError({"ended_at": "The end must be after the start"})
+    return cleaned
+
+
+def _add_participants(
+    event: Event,
+    acting_user: Any,
+    people: Iterable[tuple[Person, str]],
+    objects: Iterable[tuple[PoleObject, str]],
+    locations: Iterable[tuple[Location, str]],
+) -> None:
+    for person, role in people:
+        _require_can_see(acting_user, person)
+        row = EventPerson(event=event, person=person, role=role)
+        row.full_clean(validate_unique=False)
+        EventPerson.objects.get_or_create(event=event, person=person, role=role)
+    for pole_object, role in objects:
+        _require_can_see(acting_user, pole_object)
+        row = EventObject(event=event, pole_object=pole_object, role=role)
+        row.full_clean(validate_unique=False)
+        EventObject.objects.get_or_create(event=event, pole_object=pole_object, role=role)
+    for location, role in locations:
+        _require_can_see(acting_user, location)
+        row = EventLocation(event=event, location=location, role=role)
+        row.full_clean(validate_unique=False)
+        EventLocation.objects.get_or_create(event=event, location=location, role=role)
+
+
+@transaction.atomic
+def event_create(
+    *,
+    acting_user: Any,
+    people: Sequence[tuple[Person, str]] = (),
+    objects: Sequence[tuple[PoleObject, str]] = (),
+    locations: Sequence[tuple[Location, str]] = (),
+    **fields: Unpack[EventFields],
+) -> Event:
+    _require_can_add(acting_user)
+    event = _save_new(Event(**_clean_event_fields(fields)), acting_user)
+    _add_participants(event, acting_user, people, objects, locations)
+    return event
+
+
+@transaction.atomic
+def event_update(
+    *,
+    acting_user: Any,
+    event: Event,
+    expected_version: int,
+    add_people: Sequence[tuple[Person, str]] = (),
+    add_objects: Sequence[tuple[PoleObject, str]] = (),
+    add_locations: Sequence[tuple[Location, str]] = (),
+    **changes: Unpack[EventFields],
+) -> Event:
+    event = _save_changes(
+        event,
+        acting_user=acting_user,
+        expected_version=expected_version,
+        changes=_clean_event_fields(changes),
+    )
+    _add_participants(event, acting_user, add_people, add_objects, add_locations)
+    return event
+
+
+@transaction.atomic
+def intelligence_report_create(
+    *,
+    acting_user: Any,
+    subjects: Sequence[Person],
+    occurred_at: datetime,
+    summary: str,
+    text: str,
+    source_evaluation: str,
+    intelligence_assessment: str,
+    handling_code: str,
+    handling_conditions: str = "",
+    reference: str = "",
+    objects: Sequence[PoleObject] = (),
+    locations: Sequence[Location] = (),
+) -> IntelligenceReport:
+    """Record a 3x5x2-graded report (APP Intelligence management). All three gradings are
+    required; handling code C must state its conditions."""
+    errors: dict[str, str] = {}
+    if not subjects:
+        errors["subjects"] = "Choose at least one person the report is about"
+    if handling_code == "C" and not handling_conditions.strip():
+        errors["handling_conditions"] = "Enter the conditions that apply to handling code C"
+    if errors:
+        raise ValidationError(errors)
+    event = event_create(
+        acting_user=acting_user,
+        event_type=EventType.INTELLIGENCE_REPORT,
+        occurred_at=occurred_at,
+        summary=summary,
+        reference=reference,
+        people=[(person, EventPerson.Role.SUBJECT) for person in subjects],
+        objects=[(item, EventObject.Role.SEEN) for item in objects],
+        locations=[(place, EventLocation.Role.OCCURRED_AT) for place in locations],
+    )
+    report = IntelligenceReport(
+        event=event,
+        source_evaluation=source_evaluation,
+        intelligence_assessment=intelligence_assessment,
+        handling_code=handling_code,
+        handling_conditions=handling_conditions.strip() if handling_code == "C" else "",
+        text=text.strip(),
+    )
+    report.full_clean()
+    report.save()
+    return report
+
+
+# --- Links ------------------------------------------------------------------------------------
+
+
+def entity_kind(entity: Entity) -> str:
+    if isinstance(entity, Person):
+        return "person"
+    if isinstance(entity, PoleObject):
+        return "object"
+    return "location"
+
+
+@transaction.atomic
+def link_create(
+    *,
+    acting_user: Any,
+    link_type: str,
+    source_entity: Entity,
+    target_entity: Entity,
+    source: str,
+    first_seen: date | None = None,
+    last_seen: date | None = None,
+    notes: str = "",
+) -> Link:
+    _require_can_add(acting_user)
+    _require_can_see(acting_user, source_entity)
+    _require_can_see(acting_user, target_entity)
+    problem = check_link(link_type, entity_kind(source_entity), entity_kind(target_entity))
+    if problem:
+        raise ValidationError({"link_type": problem})
+    if source_entity == target_entity:
+        raise ValidationError({"target": "A record cannot be linked to itself"})
+    link = Link(
+        link_type=link_type,
+        source=source.strip(),
+        first_seen=first_seen,
+        last_seen=last_seen,
+        notes=notes.strip(),
+    )
+    setattr(link, f"from_{entity_kind(source_entity)}", source_entity)
+    kind = entity_kind(target_entity)
+    setattr(link, f"to_{kind}", target_entity)
+    if first_seen and last_seen and first_seen > last_seen:
+        raise ValidationError({"last_seen": "Last seen must be on or after first seen"})
+    return _save_new(link, acting_user)
+
+
+class LinkFields(TypedDict, total=False):
+    first_seen: date | None
+    last_seen: date | None
+    source: str
+    notes: str
+
+
+@transaction.atomic
+def link_update(
+    *, acting_user: Any, link: Link, expected_version: int, **changes: Unpack[LinkFields]
+) -> Link:
+    first = changes.get("first_seen", link.first_seen)
+    last = changes.get("last_seen", link.last_seen)
+    if first and last and first > last:
+        raise ValidationError({"last_seen": "Last seen must be on or after first seen"})
+    return _save_changes(
+        link, acting_user=acting_user, expected_version=expected_version, changes=dict(changes)
+    )

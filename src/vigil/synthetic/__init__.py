@@ -1,0 +1,1 @@
+"""Synthetic demonstration data. Never real people or real cases."""

@@ -1,0 +1,111 @@
+"""`vigil link` on small CSV files."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from vigil.cli import main as vigil
+from vigil.commands.link import main
+
+HEADER = "source,record_id,given_name,family_name,date_of_birth,postcode,address,phone\n"
+
+
+def write(path, *rows, header=HEADER):
+    path.write_text(header + "".join(r + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def read_out(path):
+    with path.open(newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_links_across_sources(tmp_path):
+    school = write(
+        tmp_path / "school.csv",
+        "school,1,Kayleigh,Smith,2010-03-04,M1 1AA,1 High St,07700900001",
+        "school,2,Jordan,Smith,2012-07-19,M1 1AA,1 High St,07700900001",
+    )
+    missing = write(tmp_path / "missing.csv", "missing,9,Kay,Smyth,04/03/2010,m11aa,,")
+    out = tmp_path / "clusters.csv"
+    assert main([str(school), str(missing), "--out", str(out)]) == 0
+    rows = read_out(out)
+    assert [(r["source"], r["record_id"]) for r in rows] == [
+        ("school", "1"), ("school", "2"), ("missing", "9"),
+    ]  # fmt: skip
+    cluster = {r["record_id"]: r["cluster_id"] for r in rows}
+    assert cluster["1"] == cluster["9"] != cluster["2"]
+
+
+def test_deduplicates_within_one_source_via_the_dispatcher(tmp_path):
+    one = write(
+        tmp_path / "one.csv",
+        "police,a,Liam,Walsh,2007-01-20,LS6 3HT,,",
+        "police,b,liam,WALSH,20/01/2007,LS11 8QW,,",
+        "police,c,Daniel,Walsh,1980-05-05,LS6 3HT,,",
+        "police,d,,,,,,",
+    )
+    out = tmp_path / "out.csv"
+    assert vigil(["link", str(one), "--out", str(out), "--threshold", "0.8"]) == 0
+    cluster = {r["record_id"]: r["cluster_id"] for r in read_out(out)}
+    assert len(cluster) == 4
+    assert cluster["a"] == cluster["b"]
+    assert len({cluster["a"], cluster["c"], cluster["d"]}) == 3
+
+
+def test_missing_column_exits_2_and_writes_nothing(tmp_path, capsys):
+    bad = write(tmp_path / "bad.csv", "s,1,A,B,2000-01-01", header="source,record_id,given_name,"
+                "family_name,date_of_birth\n")  # fmt: skip
+    out = tmp_path / "out.csv"
+    assert main([str(bad), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "missing column(s): postcode, address, phone" in err and "bad.csv" in err
+    assert not out.exists()
+
+
+def test_duplicate_key_across_files_exits_2(tmp_path, capsys):
+    a = write(tmp_path / "a.csv", "school,1,Kayleigh,Smith,2010-03-04,,,")
+    b = write(tmp_path / "b.csv", "school,1,Kay,Smith,2010-03-04,,,")
+    out = tmp_path / "out.csv"
+    assert main([str(a), str(b), "--out", str(out)]) == 2
+    assert "duplicate source,record_id school,1" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_blank_record_id_exits_2(tmp_path, capsys):
+    a = write(tmp_path / "a.csv", "school,,Kayleigh,Smith,2010-03-04,,,")
+    assert main([str(a), "--out", str(tmp_path / "o.csv")]) == 2
+    assert "must not be blank" in capsys.readouterr().err
+
+
+def test_unreadable_input_exits_2(tmp_path, capsys):
+    assert main([str(tmp_path / "nope.csv"), "--out", str(tmp_path / "o.csv")]) == 2
+    assert "cannot read" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("threshold", ["1.5", "0", "abc"])
+def test_bad_threshold_exits_2(tmp_path, threshold):
+    a = write(tmp_path / "a.csv", "school,1,Kayleigh,Smith,2010-03-04,,,")
+    with pytest.raises(SystemExit) as exit_:
+        main([str(a), "--out", str(tmp_path / "o.csv"), "--threshold", threshold])
+    assert exit_.value.code == 2
+
+
+def test_spark_backend_without_pyspark_exits_2(tmp_path, capsys, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_pyspark(name, *args, **kwargs):
+        if name.startswith("pyspark"):
+            raise ImportError("No module named 'pyspark'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pyspark)
+    a = write(tmp_path / "a.csv", "s,1,A,B,2000-01-01,,,", "s,2,A,B,2000-01-01,,,")
+    out = tmp_path / "o.csv"
+    assert main([str(a), "--out", str(out), "--backend", "spark"]) == 2
+    assert "needs pyspark" in capsys.readouterr().err
+    assert not out.exists()

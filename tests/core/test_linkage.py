@@ -1,0 +1,167 @@
+"""Known pairs and the household trap, on small hand-made records (prior model, DuckDB)."""
+
+from __future__ import annotations
+
+import builtins
+import sys
+
+import pytest
+
+from vigil.core.linkage import (
+    DuplicateRecordError,
+    LinkageBackendError,
+    LinkageIndex,
+    blocking_keys,
+    candidates_for,
+    link_records,
+    make_db_api,
+)
+from vigil.core.linkage.standardise import standardise_record
+
+
+def person(record_id, given, family, dob, postcode="", address="", phone="", source="school"):
+    return {
+        "source": source,
+        "record_id": record_id,
+        "given_name": given,
+        "family_name": family,
+        "date_of_birth": dob,
+        "postcode": postcode,
+        "address": address,
+        "phone": phone,
+    }
+
+
+# One household: two siblings, twins, a father and son sharing a name, all at one address
+# and on one parent's mobile. Plus the real duplicates the agencies hold.
+HOME = {"postcode": "M14 5RT", "address": "22 Clyde Road", "phone": "07700 900123"}
+HOUSEHOLD = [
+    person("h1", "Jordan", "Okafor", "2009-02-14", **HOME),
+    person("h2", "Precious", "Okafor", "2011-09-30", **HOME),
+    person("h3", "Amara", "Okafor", "2013-06-01", **HOME),  # twin of h4
+    person("h4", "Chidi", "Okafor", "2013-06-01", **HOME),
+    person("h5", "Daniel", "Okafor", "1982-11-05", **HOME),  # father
+    person("h6", "Daniel", "Okafor", "2015-04-22", **HOME),  # son
+]
+KNOWN = [
+    person("s1", "Kayleigh", "Smith", "2010-03-04", "M1 1AA", "1 High St", "07700900001"),
+    person("m1", "Kay", "Smyth", "04/03/2010", "m1 1aa", source="missing"),  # nickname
+    person("c1", "Kayleigh", "Jones", "2010-03-04", "OL1 2BB", source="care"),  # new surname
+    person("p1", "Mohammed", "Khan", "2008-07-12", "B8 1AA", source="police"),
+    person("e1", "Muhammad", "Khan", "2008-12-07", "B8 1AA", source="education"),  # transposed
+    person("p2", "Liam", "Walsh", "2007-01-20", "LS6 3HT", "4 Oak Ave", source="police"),
+    person("y1", "Liam", "Walsh", "2007-01-20", "LS11 8QW", "9 Elm Rd", source="yot"),  # moved
+]
+
+
+@pytest.fixture(scope="module")
+def result():
+    return link_records(HOUSEHOLD + KNOWN, threshold=0.9)
+
+
+def together(result, a, b):
+    keys = {k[1]: k for k in result.clusters}
+    return result.clusters[keys[a]] == result.clusters[keys[b]]
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [("s1", "m1"), ("s1", "c1"), ("p1", "e1"), ("p2", "y1")],
+    ids=["nickname", "changed-surname", "transposed-dob-and-transliteration", "moved-postcode"],
+)
+def test_known_pairs_are_linked(result, a, b):
+    assert together(result, a, b)
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [("h1", "h2"), ("h2", "h3"), ("h3", "h4"), ("h5", "h6"), ("h1", "h6")],
+    ids=["siblings", "siblings-2", "twins", "father-and-son", "brothers"],
+)
+def test_household_members_are_not_merged(result, a, b):
+    assert not together(result, a, b)
+
+
+def test_every_record_is_in_exactly_one_cluster(result):
+    assert len(result.clusters) == len(HOUSEHOLD + KNOWN)
+    assert len(set(result.members())) == 9  # 6 household members + 3 people known 2-3 times
+
+
+def test_explanation_names_agreeing_fields(result):
+    pair = next(p for p in result.pairs if {p.left[1], p.right[1]} == {"p1", "e1"})
+    fields = {f.comparison: f for f in pair.explanation.fields}
+    assert fields["date_of_birth"].level == "DOB day and month transposed"
+    assert fields["given_name"].kind == "similar"
+    assert "family_name" in pair.explanation.agreed
+    total = pair.explanation.prior_match_weight + sum(f.match_weight for f in fields.values())
+    assert total == pytest.approx(pair.match_weight, abs=0.01)
+
+
+def test_household_fields_only_corroborate_the_twins(result):
+    twins = [p for p in result.pairs if {p.left[1], p.right[1]} == {"h3", "h4"}]
+    # Scored (they share a DOB) but the household fields are silenced: weight 0.
+    for pair in twins:
+        fields = {f.comparison: f for f in pair.explanation.fields}
+        assert fields["family_name"].match_weight == 0
+        assert fields["location"].match_weight == 0
+        assert not pair.linked
+
+
+def test_threshold_controls_linking():
+    records = HOUSEHOLD + KNOWN
+    strict = link_records(records, threshold=0.999999999)
+    loose = link_records(records, threshold=0.9)
+    assert len(set(strict.clusters.values())) >= len(set(loose.clusters.values()))
+
+
+def test_duplicate_keys_are_rejected():
+    with pytest.raises(DuplicateRecordError, match="school,h1"):
+        link_records([HOUSEHOLD[0], HOUSEHOLD[0]])
+
+
+def test_single_record_and_blank_fields():
+    out = link_records([person("x", "", "", "")])
+    assert out.clusters == {("school", "x"): 1}
+    blanks = link_records([person("x", "", "", ""), person("y", "", "", "")])
+    assert len(set(blanks.clusters.values())) == 2
+
+
+def test_spark_backend_without_pyspark_fails_clearly(monkeypatch):
+    real_import = builtins.__import__
+
+    def no_pyspark(name, *args, **kwargs):
+        if name.startswith("pyspark"):
+            raise ImportError("No module named 'pyspark'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pyspark)
+    monkeypatch.delitem(sys.modules, "pyspark", raising=False)
+    with pytest.raises(LinkageBackendError, match="needs pyspark"):
+        make_db_api("spark")
+    with pytest.raises(LinkageBackendError, match="needs pyspark"):
+        link_records(KNOWN, backend="spark")
+
+
+def test_unknown_backend_is_rejected():
+    with pytest.raises(LinkageBackendError, match="unknown linkage backend"):
+        make_db_api("oracle")
+
+
+def test_already_known_finds_the_child_as_typed():
+    index = LinkageIndex(HOUSEHOLD + KNOWN)
+    found = candidates_for(
+        {"given_name": "Kaylee", "family_name": "Smith", "date_of_birth": "4/3/2010"}, index
+    )
+    assert found[0].key in {("school", "s1"), ("missing", "m1"), ("care", "c1")}
+    assert found[0].match_probability > 0.9
+    sibling = candidates_for(
+        {"given_name": "Tobi", "family_name": "Okafor", "date_of_birth": "2017-01-01", **HOME},
+        index,
+    )
+    assert sibling == []
+
+
+def test_blocking_keys_cover_transposed_dob_and_nicknames():
+    a = set(blocking_keys(standardise_record(person("a", "Kay", "Smith", "2010-03-04"))))
+    b = set(blocking_keys(standardise_record(person("b", "Kayleigh", "Jones", "2010-04-03"))))
+    assert a & b
