@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "rules.apps.AutodiscoverRulesConfig",
     "rest_framework",
     "drf_spectacular",
@@ -147,7 +148,8 @@ DATE_FORMAT = "j F Y"
 DATETIME_FORMAT = "j F Y, H:i"
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [ASSETS_DIR] if ASSETS_DIR.is_dir() else []
 # Serve straight from the finders so a fresh checkout works without collectstatic;
 # production runs collectstatic and whitenoise serves STATIC_ROOT with far-future caching.

@@ -119,6 +119,10 @@ class Person(CaseRecord):
         return f"{self.given_names} {self.family_name}".strip()
 
     @property
+    def flag_labels(self) -> list[str]:
+        return [PersonFlag(flag).label for flag in self.flags if flag in PersonFlag.values]
+
+    @property
     def in_care(self) -> bool:
         return PersonFlag.IN_CARE in self.flags
 

@@ -383,9 +383,11 @@ class EventFields(TypedDict, total=False):
     access_level: str
 
 
-def _clean_event_fields(fields: EventFields) -> dict[str, Any]:
+def _clean_event_fields(fields: EventFields, current: Event | None = None) -> dict[str, Any]:
     cleaned: dict[str, Any] = {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
-    occurred, ended = cleaned.get("occurred_at"), cleaned.get("ended_at")
+    # On update, a change to one end of the period is checked against the stored other end.
+    occurred = cleaned.get("occurred_at", current.occurred_at if current else None)
+    ended = cleaned.get("ended_at", current.ended_at if current else None)
     if occurred and ended and ended < occurred:
         raise ValidationError({"ended_at": "The end must be after the start"})
     return cleaned
@@ -398,20 +400,22 @@ def _add_participants(
     objects: Iterable[tuple[PoleObject, str]],
     locations: Iterable[tuple[Location, str]],
 ) -> None:
+    # A participant already on the event is left as it is (get_or_create), so the per-row
+    # check validates the role only, not the uniqueness constraint.
     for person, role in people:
         _require_can_see(acting_user, person)
         row = EventPerson(event=event, person=person, role=role)
-        row.full_clean(validate_unique=False)
+        row.full_clean(validate_unique=False, validate_constraints=False)
         EventPerson.objects.get_or_create(event=event, person=person, role=role)
     for pole_object, role in objects:
         _require_can_see(acting_user, pole_object)
         row = EventObject(event=event, pole_object=pole_object, role=role)
-        row.full_clean(validate_unique=False)
+        row.full_clean(validate_unique=False, validate_constraints=False)
         EventObject.objects.get_or_create(event=event, pole_object=pole_object, role=role)
     for location, role in locations:
         _require_can_see(acting_user, location)
         row = EventLocation(event=event, location=location, role=role)
-        row.full_clean(validate_unique=False)
+        row.full_clean(validate_unique=False, validate_constraints=False)
         EventLocation.objects.get_or_create(event=event, location=location, role=role)
 
 
@@ -445,7 +449,7 @@ def event_update(
         event,
         acting_user=acting_user,
         expected_version=expected_version,
-        changes=_clean_event_fields(changes),
+        changes=_clean_event_fields(changes, current=event),
     )
     _add_participants(event, acting_user, add_people, add_objects, add_locations)
     return event

@@ -7,10 +7,11 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.renderers import DjangoTemplates
+from django.forms.renderers import TemplatesSetting
 
 
-class GovukFormRenderer(DjangoTemplates):
+class GovukFormRenderer(TemplatesSetting):
+    # Uses settings.TEMPLATES, so the `govuk` template tags are available as builtins.
     form_template_name = "govuk/form.html"
     field_template_name = "govuk/field.html"
 
@@ -19,6 +20,17 @@ class GovukForm(forms.Form):
     """Renders GOV.UK markup; `error_list()` feeds the error summary (field id, message)."""
 
     default_renderer = GovukFormRenderer
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # GOV.UK error messages name the field: "Enter given names", not "This field is...".
+        for field in self.fields.values():
+            if field.error_messages.get("required") == forms.Field.default_error_messages[
+                "required"
+            ]:
+                label = str(field.label or "a value")
+                verb = "Select" if isinstance(field, forms.ChoiceField) else "Enter"
+                field.error_messages["required"] = f"{verb} {label[0].lower()}{label[1:]}"
 
     def error_list(self) -> list[tuple[str, str]]:
         items: list[tuple[str, str]] = []
