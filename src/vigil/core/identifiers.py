@@ -65,15 +65,18 @@ def normalise_phone(value: str) -> str:
     international numbers keep a leading '+'. Returns '' when there are no digits."""
     raw = value.strip()
     digits = re.sub(r"\D", "", raw)
-    if not digits:
+    if raw.startswith("+"):
+        international = digits
+    elif digits.startswith("00"):
+        international = digits[2:]
+    else:
+        return digits
+    if not international:
         return ""
-    if raw.startswith("+") or raw.startswith("00"):
-        digits = digits[2:] if raw.startswith("00") else digits
-        if digits.startswith("44"):
-            rest = digits[2:]
-            return "0" + rest[1:] if rest.startswith("0") else "0" + rest
-        return "+" + digits
-    return digits
+    if international.startswith("44"):
+        rest = international[2:]
+        return "0" + rest[1:] if rest.startswith("0") else "0" + rest
+    return "+" + international
 
 
 def is_plausible_phone(value: str) -> bool:
