@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "vigil.accounts",
     "vigil.audit",
     "vigil.people",
+    "vigil.offences",
     "vigil.synthetic",
     "vigil.web",
 ]

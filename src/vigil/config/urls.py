@@ -48,5 +48,6 @@ urlpatterns = [
         ),
         name="api_redoc",
     ),
+    path("", include("vigil.offences.urls")),
     path("", include("vigil.people.urls")),
 ]
