@@ -280,11 +280,26 @@ class CaseRecordViewSet(
         return int(data.pop("version"))
 
 
-def _filter(queryset: QuerySet[Any], request: Request, fields: list[str]) -> QuerySet[Any]:
-    for name in fields:
-        value = request.query_params.get(name)
+def _filter(
+    queryset: QuerySet[Any],
+    request: Request,
+    fields: list[str],
+    lookups: dict[str, str] | None = None,
+) -> QuerySet[Any]:
+    """Filter on query parameters (`fields` by their own name, `lookups` param -> lookup);
+    a value of the wrong type is a 400 naming the parameter, not a 500."""
+    from django.core.exceptions import ValidationError
+
+    wanted = {name: name for name in fields} | (lookups or {})
+    for param, lookup in wanted.items():
+        value = request.query_params.get(param)
         if value:
-            queryset = queryset.filter(**{name: value})
+            try:
+                queryset = queryset.filter(**{lookup: value})
+            except (ValueError, TypeError, ValidationError):
+                raise ValidationError(
+                    {param: f"'{value[:40]}' is not a valid {param.replace('_', ' ')}"}
+                ) from None
     return queryset
 
 
@@ -389,10 +404,14 @@ class EventViewSet(CaseRecordViewSet):
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):
             return Event.objects.none()
-        queryset = _filter(super().get_queryset(), self.request, ["event_type"])
-        person = self.request.query_params.get("person")
-        if person:
-            queryset = queryset.filter(involved_people__person_id=person)
+        queryset = _filter(
+            super().get_queryset(),
+            self.request,
+            ["event_type"],
+            {"person": "involved_people__person_id"},
+        )
+        if self.request.query_params.get("person"):
+            queryset = queryset.distinct()  # one row per event, whatever the person's roles
         return queryset.prefetch_related(
             "involved_people", "involved_objects", "involved_locations"
         ).order_by("-occurred_at", "-id")

@@ -328,7 +328,7 @@ def _entity_create(request: HttpRequest, kind: str) -> HttpResponse:
     }[kind]
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        record = _attempt(form, lambda: create(acting_user=request.user, **form.cleaned_data), "")
+        record = _attempt(form, lambda: create(acting_user=request.user, **form.cleaned_data))
         if record is not None and not form.errors:
             messages.success(request, f"{record} added")
             return redirect(f"{kind}_detail", pk=record.pk)
