@@ -25,9 +25,10 @@ class GovukForm(forms.Form):
         super().__init__(*args, **kwargs)
         # GOV.UK error messages name the field: "Enter given names", not "This field is...".
         for field in self.fields.values():
-            if field.error_messages.get("required") == forms.Field.default_error_messages[
-                "required"
-            ]:
+            if (
+                field.error_messages.get("required")
+                == forms.Field.default_error_messages["required"]
+            ):
                 label = str(field.label or "a value")
                 verb = "Select" if isinstance(field, forms.ChoiceField) else "Enter"
                 field.error_messages["required"] = f"{verb} {label[0].lower()}{label[1:]}"
