@@ -225,11 +225,19 @@ def standardise_address(value: object) -> str | None:
     """
     if value is None or (isinstance(value, float) and value != value):
         return None
-    text = re.sub(
-        r"\b[A-Z]{1,2}[0-9][A-Z0-9]?\s*[0-9][A-Z]{2}\b", " ", _fold(str(value)).upper()
-    ).lower()
-    words = [_ADDRESS_WORDS.get(w, w) for w in _words(text)]
+    # Split into words first, then strip postcodes until none is left, so that the result
+    # is a fixed point (standardising it again changes nothing).
+    text = " ".join(_words(_fold(str(value))))
+    while True:
+        stripped = " ".join(_words(_POSTCODE_IN_TEXT.sub(" ", text.upper()).lower()))
+        if stripped == text:
+            break
+        text = stripped
+    words = [_ADDRESS_WORDS.get(w, w) for w in text.split()]
     return " ".join(words) or None
+
+
+_POSTCODE_IN_TEXT = re.compile(r"\b[A-Z]{1,2}[0-9][A-Z0-9]?\s*[0-9][A-Z]{2}\b")
 
 
 def standardise_phone(value: object) -> str | None:
@@ -243,10 +251,12 @@ def standardise_phone(value: object) -> str | None:
         return None
     text = str(value).strip().replace("(0)", "")
     digits = re.sub(r"\D", "", text)
-    if text.startswith("+"):
-        pass
-    elif digits.startswith("00"):
-        digits = digits[2:]
+    if text.startswith("+") or digits.startswith("00"):
+        digits = digits if text.startswith("+") else digits[2:]
+        # No country code starts with 0, and every +7 number has 10 digits after the 7: such
+        # input is malformed, and refusing it keeps standardising a fixed point.
+        if digits.startswith("0") or (len(digits) == 10 and digits.startswith("7")):
+            return None
     elif digits.startswith("0"):
         digits = "44" + digits[1:]
     elif len(digits) == 10 and digits.startswith("7"):
