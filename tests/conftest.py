@@ -3,11 +3,19 @@ outsider), and database set-up that keeps the audit table append-only between te
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from vigil.accounts.models import Agency, AgencyKind, Role, User
+
+# CI explores the same examples every run (a red build is then reproducible); developers'
+# runs keep exploring new ones.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
+hypothesis_settings.register_profile("dev", deadline=None)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 @pytest.fixture(autouse=True)
