@@ -192,55 +192,41 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def person_name_add(request: HttpRequest, pk: int) -> HttpResponse:
+def _person_part_add(
+    request: HttpRequest, pk: int, form_class: type[GovukForm], add: Any, what: str
+) -> HttpResponse:
+    """Add a name or an identifier to a person: the same page shape for both."""
     person = selectors.get_visible(request.user, Person, pk)
-    form = PersonNameForm(request.POST or None)
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        name = _attempt(
-            form,
-            lambda: services.person_name_add(
-                acting_user=request.user, person=person, **form.cleaned_data
-            ),
+        added = _attempt(
+            form, lambda: add(acting_user=request.user, person=person, **form.cleaned_data)
         )
-        if name is not None and not form.errors:
-            messages.success(request, "Name added")
+        if added is not None and not form.errors:
+            messages.success(request, f"{what.capitalize()} added")
             return redirect("person_detail", pk=person.pk)
+    article = "an" if what[0] in "aeiou" else "a"
     return render(
         request,
         "people/simple_form.html",
         {
             "form": form,
-            "title": f"Add a name for {person.full_name}",
+            "title": f"Add {article} {what} for {person.full_name}",
             "back": reverse("person_detail", args=[person.pk]),
-            "button": "Add name",
+            "button": f"Add {what}",
         },
     )
 
 
 @login_required
+def person_name_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _person_part_add(request, pk, PersonNameForm, services.person_name_add, "name")
+
+
+@login_required
 def person_identifier_add(request: HttpRequest, pk: int) -> HttpResponse:
-    person = selectors.get_visible(request.user, Person, pk)
-    form = PersonIdentifierForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        identifier = _attempt(
-            form,
-            lambda: services.person_identifier_add(
-                acting_user=request.user, person=person, **form.cleaned_data
-            ),
-        )
-        if identifier is not None and not form.errors:
-            messages.success(request, "Identifier added")
-            return redirect("person_detail", pk=person.pk)
-    return render(
-        request,
-        "people/simple_form.html",
-        {
-            "form": form,
-            "title": f"Add an identifier for {person.full_name}",
-            "back": reverse("person_detail", args=[person.pk]),
-            "button": "Add identifier",
-        },
+    return _person_part_add(
+        request, pk, PersonIdentifierForm, services.person_identifier_add, "identifier"
     )
 
 
