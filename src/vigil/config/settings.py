@@ -64,6 +64,11 @@ INSTALLED_APPS = [
     "vigil.audit",
     "vigil.people",
     "vigil.offences",
+    "vigil.safeguarding",
+    "vigil.missing",
+    "vigil.disruption",
+    "vigil.networks",
+    "vigil.linkage",
     "vigil.synthetic",
     "vigil.web",
 ]

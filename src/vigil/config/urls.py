@@ -49,5 +49,10 @@ urlpatterns = [
         name="api_redoc",
     ),
     path("", include("vigil.offences.urls")),
+    path("", include("vigil.safeguarding.urls")),
+    path("", include("vigil.missing.urls")),
+    path("", include("vigil.disruption.urls")),
+    path("", include("vigil.networks.urls")),
+    path("", include("vigil.linkage.urls")),
     path("", include("vigil.people.urls")),
 ]

@@ -41,6 +41,7 @@ from vigil.people.models import (
     Person,
     PoleObject,
 )
+from vigil.web.extensions import person_panels
 from vigil.web.forms import GovukForm
 
 ENTITY_MODELS: dict[str, type[Person] | type[PoleObject] | type[Location]] = {
@@ -143,6 +144,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "chosen_types": chosen_types,
             "other_names": person.other_names.all(),
             "identifiers": person.identifiers.all(),
+            "panels": person_panels(request, person),
         },
     )
 

@@ -1,0 +1,58 @@
+"""Where each area of Vigil plugs into the shared screens without editing them: the service
+navigation and the panels on a person's page. Apps register in their AppConfig.ready()."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    order: int
+    visible: Callable[[Any], bool]
+    # Other URL names that light this item up as the current section.
+    also_active_for: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PersonPanel:
+    """A section of the person page: `context(request, person)` returns the template's context
+    (or None to leave the panel out, e.g. for an adult or a user without access)."""
+
+    key: str
+    title: str
+    template: str
+    order: int
+    context: Callable[[HttpRequest, Any], dict[str, Any] | None]
+
+
+_NAV: dict[str, NavItem] = {}
+_PERSON_PANELS: dict[str, PersonPanel] = {}
+
+
+def register_nav(item: NavItem) -> None:
+    _NAV[item.url_name] = item
+
+
+def register_person_panel(panel: PersonPanel) -> None:
+    _PERSON_PANELS[panel.key] = panel
+
+
+def nav_items(user: Any) -> list[NavItem]:
+    return [item for item in sorted(_NAV.values(), key=lambda i: i.order) if item.visible(user)]
+
+
+def person_panels(request: HttpRequest, person: Any) -> list[tuple[PersonPanel, dict[str, Any]]]:
+    """The panels this user sees on this person's page, in order, with their context."""
+    shown = []
+    for panel in sorted(_PERSON_PANELS.values(), key=lambda p: p.order):
+        context = panel.context(request, person)
+        if context is not None:
+            shown.append((panel, context))
+    return shown
