@@ -18,6 +18,50 @@ hypothesis_settings.register_profile("dev", deadline=None)
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "why_are_you_looking: keep the 'Why are you looking?' prompt on for this test",
+    )
+
+
+def verify_second_factor(client: Any, user: Any) -> None:
+    """Mark a test client's session as signed in with the second factor (as the code step
+    does), enrolling `user` with an authenticator app if they have none."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _signed_in_with_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`client.force_login(user)` stands for a full sign-in, second factor included, so every
+    test that signs in does not repeat the code step (tests/accounts tests that step itself)."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self: Client, user: Any, backend: str | None = None) -> None:
+        original(self, user, backend)
+        verify_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
+def _why_are_you_looking(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests written before the prompt existed open victims' records directly; tests marked
+    `why_are_you_looking` (and the authorisation matrix) keep it on."""
+    if request.node.get_closest_marker("why_are_you_looking") is None:
+        monkeypatch.setattr("vigil.accounts.justification.prompt_enabled", lambda: False)
+
+
 @pytest.fixture(autouse=True)
 def _audit_triggers(request: pytest.FixtureRequest) -> Any:
     """Tests that empty the database between runs (live-server and transactional tests) must

@@ -19,6 +19,7 @@ PURE_COMMANDS: dict[str, str] = {
     "taxonomy": "vigil.commands.taxonomy",
     "networks": "vigil.commands.networks",
     "link": "vigil.commands.link",
+    "notice": "vigil.commands.notice",
 }
 
 

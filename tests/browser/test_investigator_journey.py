@@ -28,7 +28,7 @@ def test_search_timeline_and_record_intelligence(page: Any, live_server: Any) ->
     timeline = page.locator("#timeline")
     assert timeline.get_by_text("Found in car at Riverside Park with adult male").is_visible()
 
-    page.get_by_label("Missing episode").check()
+    page.get_by_role("checkbox", name="Missing episode").check()
     page.get_by_role("button", name="Filter timeline").click()
     assert page.locator("#timeline").get_by_text("Missing from Oakfield House").first.is_visible()
     assert page.locator("#timeline").get_by_text("Found in car at Riverside Park").count() == 0

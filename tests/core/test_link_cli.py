@@ -109,3 +109,16 @@ def test_spark_backend_without_pyspark_exits_2(tmp_path, capsys, monkeypatch):
     assert main([str(a), "--out", str(out), "--backend", "spark"]) == 2
     assert "needs pyspark" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_no_households_links_a_replaced_given_name(tmp_path):
+    rows = (
+        "a,1,Michaela,Neumann,1975-11-11,4223,8 Stanley Street Miami Winston,",
+        "b,1,Brooke,Neumann,1975-11-11,4223,8 Stanley St Winston Miami,",
+    )
+    inputs = write(tmp_path / "in.csv", *rows)
+    out = tmp_path / "out.csv"
+    assert main([str(inputs), "--out", str(out)]) == 0
+    assert len({r["cluster_id"] for r in read_out(out)}) == 2  # household-safe: twins?
+    assert main([str(inputs), "--out", str(out), "--no-households"]) == 0
+    assert len({r["cluster_id"] for r in read_out(out)}) == 1

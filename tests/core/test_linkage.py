@@ -165,3 +165,52 @@ def test_blocking_keys_cover_transposed_dob_and_nicknames():
     a = set(blocking_keys(standardise_record(person("a", "Kay", "Smith", "2010-03-04"))))
     b = set(blocking_keys(standardise_record(person("b", "Kayleigh", "Jones", "2010-04-03"))))
     assert a & b
+
+
+# FEBRL-style duplicate: the given name replaced, everything else kept. In agency records that
+# is a twin at home; in a register with no households it is the same person.
+REPLACED_GIVEN_NAME = [
+    person("a1", "Michaela", "Neumann", "1975-11-11", "4223", "8 Stanley Street Miami Winston"),
+    person("b1", "Brooke", "Neumann", "1975-11-11", "4223", "8 Stanley St Winston Miami",
+           source="register"),
+]  # fmt: skip
+
+
+def test_household_safe_keeps_a_replaced_given_name_apart():
+    out = link_records(REPLACED_GIVEN_NAME, threshold=0.9)
+    assert len(set(out.clusters.values())) == 2
+
+
+def test_without_households_address_and_family_name_are_independent_evidence():
+    out = link_records(REPLACED_GIVEN_NAME, threshold=0.9, household_safe=False)
+    assert len(set(out.clusters.values())) == 1
+    fields = {f.comparison: f for f in out.pairs[0].explanation.fields}
+    assert set(fields) == {"given_name", "date_of_birth", "family_name", "address", "postcode",
+                           "phone"}  # fmt: skip
+    assert fields["address"].kind in {"agree", "similar"} and fields["address"].match_weight > 0
+    assert fields["phone"].kind == "missing"
+
+
+def test_half_swapped_names_are_blocked_and_scored():
+    records = [
+        person("a", "Chantelle", "Seppelt", "1937-08-14", "2212", "6 Cruikshank Street"),
+        person("b", "Binns", "Chantelle", "1937-08-14", "2212", "6 Cruikshank St", source="x"),
+    ]
+    out = link_records(records, min_pair_probability=0.0)
+    fields = {f.comparison: f for f in out.pairs[0].explanation.fields}
+    assert fields["given_name"].level == "given name recorded as the family name"
+
+
+def test_pair_scorer_fast_path_scores_as_splink_does():
+    from vigil.core.linkage import PairScorer
+
+    scorer = PairScorer(n_records=100)
+    query = standardise_record(person("q", "Kaylee", "Smith", "04/03/2010", source="query"))
+    rows = [standardise_record(r) for r in KNOWN + HOUSEHOLD]
+    first = scorer.score(query, rows, min_probability=0.0, limit=50)
+    assert scorer._sql is not None  # the SQL was captured: later lookups skip Splink's set-up
+    again = scorer.score(query, rows, min_probability=0.0, limit=50)
+    assert [(c.key, round(c.match_probability, 9)) for c in first] == [
+        (c.key, round(c.match_probability, 9)) for c in again
+    ]
+    assert first[0].key == ("school", "s1") and first[0].match_probability > 0.9

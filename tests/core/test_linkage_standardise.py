@@ -124,3 +124,14 @@ def test_uk_mobile_forms_agree(number):
 
 def test_short_phone_is_unusable():
     assert standardise_phone("999") is None
+
+
+def test_address_tokens_ignore_order_and_street_types():
+    from vigil.core.linkage.standardise import address_number, address_tokens, address_words
+
+    a = standardise_address("1 Galloway St, Agarabi")
+    b = standardise_address("1 agarabi galloway street")
+    assert address_tokens(a) == address_tokens(b) == ["1", "agarabi", "galloway"]
+    assert address_words(a) == address_words(b) == ("galloway", "agarabi")
+    assert address_number("flat 2 12 high street") == "2"
+    assert address_tokens(None) is None and address_words("12 street") == (None, None)

@@ -199,4 +199,5 @@ def test_it_touches_no_case_record(signed_in: Client) -> None:
         for query in queries.captured_queries
         for table in re.findall(r'(?:FROM|INTO|UPDATE)\s+"(\w+)"', query["sql"])
     }
-    assert tables <= {"django_session", "accounts_user"}
+    # (and the signed-in session's authenticator device, which django-otp checks per request)
+    assert tables <= {"django_session", "accounts_user", "otp_totp_totpdevice"}

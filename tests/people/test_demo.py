@@ -19,12 +19,12 @@ def counts() -> dict[str, int]:
 
 def test_demo_builds_and_is_idempotent(db):
     out = StringIO()
-    call_command("demo", "--no-serve", stdout=out)
+    call_command("demo", "--no-serve", "--people", "0", stdout=out)
     assert "Demo logins" in out.getvalue()
     assert "investigator" in out.getvalue()
     first = counts()
     assert all(first.values()), first
-    call_command("demo", "--no-serve", stdout=StringIO())
+    call_command("demo", "--no-serve", "--people", "0", stdout=StringIO())
     assert counts() == first
     assert verify_chain()[0]
 

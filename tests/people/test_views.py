@@ -286,7 +286,9 @@ def test_person_page_queries_do_not_grow_with_events(
     IntelligenceReportFactory(acting_user=investigator, subjects=[records["child"]])
     with django_assert_max_num_queries(few):
         client_for.get(url)
-    with django_assert_max_num_queries(30):
+    # An absolute budget for the whole page: the POLE sections plus every area's panel
+    # (screening, missing, disruption, network, same-person) at about 10-13 queries each.
+    with django_assert_max_num_queries(75):
         client_for.get(url)
 
 

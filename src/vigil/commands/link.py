@@ -98,6 +98,12 @@ def main(argv: list[str]) -> int:
         "--backend", choices=["duckdb", "spark"], default="duckdb",
         help="linkage engine: embedded DuckDB (default) or Spark (needs pyspark)",
     )  # fmt: skip
+    parser.add_argument(
+        "--no-households", action="store_true",
+        help="the inputs hold no households (no siblings, twins or parents sharing an address): "
+             "count family name and address as independent evidence (default: guard against "
+             "linking a household into one person)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
 
     try:
@@ -109,7 +115,12 @@ def main(argv: list[str]) -> int:
     from vigil.core.linkage import LinkageBackendError, link_records
 
     try:
-        result = link_records(records, threshold=args.threshold, backend=args.backend)
+        result = link_records(
+            records,
+            threshold=args.threshold,
+            backend=args.backend,
+            household_safe=not args.no_households,
+        )
     except LinkageBackendError as error:
         print(f"vigil link: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

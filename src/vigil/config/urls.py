@@ -48,6 +48,7 @@ urlpatterns = [
         ),
         name="api_redoc",
     ),
+    path("", include("vigil.accounts.urls")),
     path("", include("vigil.offences.urls")),
     path("", include("vigil.safeguarding.urls")),
     path("", include("vigil.missing.urls")),

@@ -26,7 +26,7 @@ import random
 import re
 import threading
 import warnings
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
@@ -916,11 +916,12 @@ def write_graphml(
     *,
     communities: Communities | None = None,
     members: Collection[str] | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> None:
     """Write the view, or just `members` and the links among them, as GraphML for i2 or
     Gephi. Nodes carry name, kind, role (and community if given); edges carry kind, weight,
     dates, grading and the record id (GraphML node ids are positional, n0, n1...; a node's Vigil
-    id is its "name" and "label")."""
+    id is its "name", and its "label" too unless `labels` gives a display name for it)."""
     if members is None:
         vertices = np.arange(view.node_count)
     else:
@@ -936,7 +937,8 @@ def write_graphml(
         np.column_stack([position[view.src[edges]], position[view.dst[edges]]]).astype(np.int32)
     )
     # "name" is igraph's vertex key on reading back; "label" is what Gephi and i2 display.
-    graph.vs["name"] = graph.vs["label"] = view.ids(vertices)
+    graph.vs["name"] = view.ids(vertices)
+    graph.vs["label"] = [(labels or {}).get(i, i) for i in graph.vs["name"]]
     graph.vs["kind"] = [NODE_KINDS[k] for k in view.kind[vertices]]
     graph.vs["role"] = [
         ROLES[r] if k == _PERSON else ""

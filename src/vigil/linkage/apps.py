@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -5,3 +9,41 @@ class LinkageConfig(AppConfig):
     name = "vigil.linkage"
     label = "linkage"
     verbose_name = "Record linkage"
+
+    def ready(self) -> None:
+        from vigil.accounts.access import works_with_cases
+        from vigil.linkage.services import refresh_person_linkage
+        from vigil.people.services import register_person_index_hook
+        from vigil.web.extensions import NavItem, PersonPanel, register_nav, register_person_panel
+
+        # Keep "already known?" current as people are added and changed.
+        register_person_index_hook(refresh_person_linkage)
+
+        register_nav(
+            NavItem(
+                "Possible duplicates",
+                "linkage_queue",
+                60,
+                works_with_cases,
+                also_active_for=("linkage_match",),
+            )
+        )
+        register_person_panel(
+            PersonPanel(
+                key="same-person",
+                title="Same person as",
+                template="linkage/_same_person_panel.html",
+                order=5,
+                context=_same_person_context,
+            )
+        )
+
+
+def _same_person_context(request: Any, person: Any) -> dict[str, Any] | None:
+    from vigil.linkage import selectors
+
+    others = selectors.same_person_as(request.user, person)
+    pending = selectors.pending_for(request.user, person)
+    if not others and not pending:
+        return None
+    return {"others": others or [], "pending": pending}

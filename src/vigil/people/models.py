@@ -166,6 +166,20 @@ class NameKey(models.Model):
         return self.key
 
 
+class PersonNameIndex(models.Model):
+    """The person's name keys as one document for the database's full-text index (FTS5 on
+    SQLite, GIN over to_tsvector on PostgreSQL); see `vigil.people.name_index`. Rewritten
+    with the NameKey rows whenever the person's names change."""
+
+    person = models.OneToOneField(
+        Person, primary_key=True, on_delete=models.CASCADE, related_name="name_index"
+    )
+    keys = models.TextField()
+
+    def __str__(self) -> str:
+        return self.keys.strip()
+
+
 class IdentifierScheme(models.TextChoices):
     PNC = "pnc", "PNC ID"
     NHS = "nhs", "NHS number"

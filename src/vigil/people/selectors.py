@@ -10,10 +10,13 @@ from datetime import date
 from typing import Any, TypeVar
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Model, Prefetch, Q, QuerySet
-from django.http import Http404
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Count, Model, Prefetch, Q, QuerySet, Value, Window
+from django.http import Http404, HttpRequest
 
 from vigil.accounts.access import can_see_record, visibility_q, visible_records
+from vigil.accounts.justification import justification_for
 from vigil.audit.models import Action
 from vigil.audit.services import audit_log, audit_log_many
 from vigil.core.identifiers import (
@@ -23,7 +26,6 @@ from vigil.core.identifiers import (
     normalise_vrm,
 )
 from vigil.core.links import link_types
-from vigil.core.names import name_tokens, token_keys
 from vigil.people.models import (
     Event,
     EventLocation,
@@ -31,25 +33,36 @@ from vigil.people.models import (
     EventPerson,
     Link,
     Location,
-    NameKey,
     Person,
     PoleObject,
 )
+from vigil.people.name_index import NameQuery
 
 M = TypeVar("M", bound=Model)
 
 
 def get_visible(
-    user: Any, model: type[M], pk: object, *, justification: str = "", audit: bool = True
+    user: Any,
+    model: type[M],
+    pk: object,
+    *,
+    justification: str = "",
+    audit: bool = True,
+    request: HttpRequest | None = None,
 ) -> M:
     """Fetch one case record the user may see, or 404 — the same 404 whether it does not exist
-    or is hidden, so an unauthorised user does not learn that it exists."""
+    or is hidden, so an unauthorised user does not learn that it exists.
+
+    Pages pass `request`: a sensitive record then needs the session's answer to "why are you
+    looking?" (raises JustificationRequired until given), which becomes the justification."""
     try:
         record = model._default_manager.get(pk=pk)
-    except (model.DoesNotExist, ValueError, TypeError):
+    except (model.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404 from None
     if not can_see_record(user, record):
         raise Http404
+    if request is not None and not justification:
+        justification = justification_for(request, record)
     if audit:
         audit_log(
             acting_user=user,
@@ -233,37 +246,42 @@ class SearchResults:
     locations: list[Location]
 
 
-def _name_candidates(text: str, limit: int) -> dict[int, tuple[int, list[str]]]:
-    """person id -> (score, matched keys) for people matching every name token."""
-    tokens = name_tokens(text)
-    if not tokens:
-        return {}
-    scores: dict[int, int] | None = None
-    how: dict[int, list[str]] = defaultdict(list)
-    for token in tokens:
-        keys = token_keys(token)
-        best: dict[int, int] = {}
-        for person_id, key in NameKey.objects.filter(key__in=list(keys)).values_list(
-            "person_id", "key"
-        )[: limit * 50]:
-            weight = keys[key]
-            if weight > best.get(person_id, 0):
-                best[person_id] = weight
-        # A short prefix ('kay' typed so far) also matches exact tokens that start with it.
-        if len(token) >= 3:
-            for person_id in NameKey.objects.filter(key__startswith=f"x:{token}").values_list(
-                "person_id", flat=True
-            )[: limit * 50]:
-                best.setdefault(person_id, 1)
-        if scores is None:
-            scores = best
-        else:
-            scores = {pid: scores[pid] + w for pid, w in best.items() if pid in scores}
-        for person_id in best:
-            how[person_id].append(token)
-        if not scores:
-            return {}
-    return {pid: (score, how[pid]) for pid, score in (scores or {}).items()}
+def _name_candidates(user: Any, text: str) -> tuple[QuerySet[Person], Any, list[str]] | None:
+    """People matching every name token (names, aliases, nicknames; exact, nickname group,
+    sound-alike or prefix), found by the database's full-text index (people.name_index), with
+    the score expression that ranks them. None when the text has no name tokens."""
+    query = NameQuery.parse(text)
+    if query is None:
+        return None
+    matching = query.matching_ids(connection.vendor)
+    people = visible_records(user, Person.objects.filter(pk__in=matching))
+    return people, query.score(), query.token_texts
+
+
+def _page(
+    people: QuerySet[Person], score: Any, page: int, page_size: int
+) -> tuple[list[Person], int]:
+    """One page of people, best first then oldest record first, each with `search_score`, and
+    the total: one query, the database counting the matches as it ranks them."""
+    offset = (page - 1) * page_size
+    found = list(
+        people.annotate(search_score=score, search_total=Window(Count("pk"))).order_by(
+            "-search_score", "pk"
+        )[offset : offset + page_size]
+    )
+    if found:
+        return found, found[0].search_total
+    return [], people.count() if page > 1 else 0
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _postcode_prefix(prefix: str) -> Q:
+    """Postcodes starting with `prefix` as an index range (a LIKE cannot use the index on
+    SQLite, where LIKE ignores case)."""
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return Q(postcode_key__gte=prefix, postcode_key__lt=upper)
 
 
 def search(
@@ -276,13 +294,18 @@ def search(
     audit: bool = True,
 ) -> SearchResults:
     """Search people (names incl. aliases and nicknames, tolerant of typos), objects (phone,
-    VRM, handle) and locations (postcode). Every person shown is logged as consulted."""
-    text = text.strip()
-    people_qs = visible_records(user, Person.objects.all())
-    hits: list[PersonHit] = []
-    total = 0
+    VRM, handle) and locations (postcode). Every person shown is logged as consulted.
+
+    Each lookup is one indexed query with need-to-know (`visible_records`) inside it: names
+    through the full-text index (people.name_index), identifiers through their normalised
+    keys. A name search is two queries and the audit entry, whatever the number of people."""
+    # Control characters (a pasted NUL) can match nothing, and PostgreSQL refuses NUL.
+    text = _CONTROL.sub(" ", text).strip()
     objects: list[PoleObject] = []
     locations: list[Location] = []
+    people: QuerySet[Person] | None = None
+    score: Any = Value(1)
+    matched_on: list[str] = []
 
     compact = re.sub(r"\s+", "", text)
     phone = normalise_phone(text) if re.fullmatch(r"[+\d\s()-]{7,}", text) else ""
@@ -290,79 +313,73 @@ def search(
         objects = list(
             visible_records(user, PoleObject.objects.filter(search_key=phone))[:page_size]
         )
-        person_ids = Link.objects.filter(
-            visibility_q(user), to_object__in=objects, from_person__isnull=False
-        ).values_list("from_person_id", flat=True)
-        people_qs = people_qs.filter(pk__in=person_ids)
-        ranked = [(pid, 1, ["phone"]) for pid in people_qs.values_list("pk", flat=True)]
+        # The phone's users, through links the user may see (a hidden link reveals nobody).
+        person_ids = list(
+            Link.objects.filter(
+                visibility_q(user), to_object__in=[obj.pk for obj in objects]
+            ).values_list("from_person_id", flat=True)
+        )
+        people = visible_records(
+            user, Person.objects.filter(pk__in=[pk for pk in person_ids if pk is not None])
+        )
+        matched_on = ["phone"]
     elif text:
-        if (
+        # A registration mark and an online handle are both exact keys of PoleObject: one
+        # lookup for both.
+        keys = {normalise_handle(text)}
+        maybe_identifier = (
             compact
             and len(compact) <= 8
             and compact.isalnum()
             and any(c.isdigit() for c in compact)
-        ):
-            objects = list(
-                visible_records(user, PoleObject.objects.filter(search_key=normalise_vrm(text)))[
-                    :page_size
-                ]
-            )
+        )
+        if maybe_identifier:
+            keys.add(normalise_vrm(text))
+            postcode = normalise_postcode(text)
             locations = list(
-                visible_records(
-                    user, Location.objects.filter(postcode_key=normalise_postcode(text))
-                )[:page_size]
+                visible_records(user, Location.objects.filter(postcode_key=postcode))[:page_size]
             )
             if not locations and len(compact) <= 4:
                 locations = list(
-                    visible_records(
-                        user,
-                        Location.objects.filter(postcode_key__startswith=normalise_postcode(text)),
-                    )[:page_size]
+                    visible_records(user, Location.objects.filter(_postcode_prefix(postcode)))[
+                        :page_size
+                    ]
                 )
-        handle = normalise_handle(text)
-        if text.startswith("@") or not objects:
-            objects += list(
-                visible_records(user, PoleObject.objects.filter(search_key=handle)).exclude(
-                    pk__in=[o.pk for o in objects]
-                )[:page_size]
-            )
-        candidates = _name_candidates(text, limit=page_size * page)
-        people_qs = people_qs.filter(pk__in=list(candidates)) if candidates else people_qs.none()
-        if date_of_birth:
-            people_qs = people_qs.filter(
-                date_of_birth__gte=date_of_birth.earliest, date_of_birth__lte=date_of_birth.latest
-            )
-        ranked = [
-            (pid, candidates[pid][0], candidates[pid][1])
-            for pid in people_qs.values_list("pk", flat=True)
-        ]
-    elif date_of_birth:
-        people_qs = people_qs.filter(
-            date_of_birth__gte=date_of_birth.earliest, date_of_birth__lte=date_of_birth.latest
+        objects = list(
+            visible_records(user, PoleObject.objects.filter(search_key__in=keys)).order_by("pk")[
+                :page_size
+            ]
         )
-        ranked = [
-            (pid, 1, ["date of birth"]) for pid in people_qs.values_list("pk", flat=True)[:1000]
-        ]
-    else:
-        ranked = []
+        found = _name_candidates(user, text)
+        if found is not None:
+            people, score, matched_on = found
+            if date_of_birth:
+                people = people.filter(
+                    date_of_birth__gte=date_of_birth.earliest,
+                    date_of_birth__lte=date_of_birth.latest,
+                )
+    elif date_of_birth:
+        people = visible_records(
+            user,
+            Person.objects.filter(
+                date_of_birth__gte=date_of_birth.earliest, date_of_birth__lte=date_of_birth.latest
+            ),
+        )
+        matched_on = ["date of birth"]
 
-    ranked.sort(key=lambda row: (-row[1], row[0]))
-    total = len(ranked)
-    window = ranked[(page - 1) * page_size : page * page_size]
-    by_id = {p.pk: p for p in Person.objects.filter(pk__in=[row[0] for row in window])}
+    shown, total = _page(people, score, page, page_size) if people is not None else ([], 0)
     hits = [
-        PersonHit(person=by_id[pid], score=score, matched_on=how)
-        for pid, score, how in window
-        if pid in by_id
+        PersonHit(person=person, score=person.search_score, matched_on=list(matched_on))
+        for person in shown
     ]
     if audit and (hits or objects or locations):
-        shown = [("person", hit.person.pk) for hit in hits]
-        shown += [("poleobject", obj.pk) for obj in objects]
-        shown += [("location", loc.pk) for loc in locations]
+        consulted = [("person", hit.person.pk) for hit in hits]
+        consulted += [("poleobject", obj.pk) for obj in objects]
+        consulted += [("location", loc.pk) for loc in locations]
         audit_log_many(
             acting_user=user,
             action=Action.CONSULTATION,
-            objects=shown,
+            objects=consulted,
             detail={"via": "search", "query": text[:200]},
         )
     return SearchResults(people=hits, people_total=total, objects=objects, locations=locations)

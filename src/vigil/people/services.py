@@ -3,7 +3,7 @@ validates with `full_clean()` before saving and writes its audit entry in the sa
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, TypedDict, TypeVar, Unpack
 
@@ -42,8 +42,10 @@ from vigil.people.models import (
     PersonFlag,
     PersonIdentifier,
     PersonName,
+    PersonNameIndex,
     PoleObject,
 )
+from vigil.people.name_index import document
 
 R = TypeVar("R", bound=CaseRecord)
 Entity = Person | PoleObject | Location
@@ -139,6 +141,24 @@ def _clean_person_fields(fields: PersonFields) -> PersonFields:
     return cleaned
 
 
+# Other areas keep indexes derived from a person's details (e.g. linkage's "already known?"
+# blocking keys). They register here rather than being imported by this module; each hook
+# derives an index only: it writes no audit and reads no request.
+_PERSON_INDEX_HOOKS: list[Callable[[Person], None]] = []
+# Links that change what those indexes read (home address, placement, phone).
+_INDEXED_LINK_TYPES = frozenset({"lives_at", "placed_at", "uses_phone"})
+
+
+def register_person_index_hook(hook: Callable[[Person], None]) -> None:
+    if hook not in _PERSON_INDEX_HOOKS:
+        _PERSON_INDEX_HOOKS.append(hook)
+
+
+def _run_person_index_hooks(person: Person) -> None:
+    for hook in _PERSON_INDEX_HOOKS:
+        hook(person)
+
+
 def reindex_person_names(person: Person) -> None:
     """Rebuild the person's search keys from their names, aliases and nicknames."""
     names = [person.given_names, person.family_name]
@@ -147,6 +167,9 @@ def reindex_person_names(person: Person) -> None:
     keys = name_keys(*names)
     NameKey.objects.filter(person=person).delete()
     NameKey.objects.bulk_create([NameKey(person=person, key=key[:80]) for key in sorted(keys)])
+    # The same keys as one document for the database's full-text index (name_index).
+    PersonNameIndex.objects.update_or_create(person=person, defaults={"keys": document(keys)})
+    _run_person_index_hooks(person)
 
 
 @transaction.atomic
@@ -546,7 +569,10 @@ def link_create(
     setattr(link, f"to_{kind}", target_entity)
     if first_seen and last_seen and first_seen > last_seen:
         raise ValidationError({"last_seen": "Last seen must be on or after first seen"})
-    return _save_new(link, acting_user)
+    link = _save_new(link, acting_user)
+    if link_type in _INDEXED_LINK_TYPES and isinstance(source_entity, Person):
+        _run_person_index_hooks(source_entity)
+    return link
 
 
 class LinkFields(TypedDict, total=False):

@@ -130,7 +130,7 @@ def _page_number(request: HttpRequest) -> int:
 
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = selectors.get_visible(request.user, Person, pk)
+    person = selectors.get_visible(request.user, Person, pk, request=request)
     chosen_types = [t for t in request.GET.getlist("type") if t in EventType.values]
     events = selectors.timeline(request.user, person, event_types=chosen_types or None)
     return render(
@@ -166,7 +166,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    person = selectors.get_visible(request.user, Person, pk)
+    person = selectors.get_visible(request.user, Person, pk, request=request)
     form = PersonEditForm(request.POST or None, initial=_initial_from(person, PersonEditForm))
     if not request.POST:
         form.initial["date_of_birth"] = person.date_of_birth
@@ -198,7 +198,7 @@ def _person_part_add(
     request: HttpRequest, pk: int, form_class: type[GovukForm], add: Any, what: str
 ) -> HttpResponse:
     """Add a name or an identifier to a person: the same page shape for both."""
-    person = selectors.get_visible(request.user, Person, pk)
+    person = selectors.get_visible(request.user, Person, pk, request=request)
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         added = _attempt(
@@ -234,7 +234,7 @@ def person_identifier_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def intelligence_create(request: HttpRequest, pk: int) -> HttpResponse:
-    person = selectors.get_visible(request.user, Person, pk)
+    person = selectors.get_visible(request.user, Person, pk, request=request)
     form = IntelligenceReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -280,7 +280,7 @@ def selectors_occurred(day: date) -> Any:
 
 @login_required
 def object_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    record = selectors.get_visible(request.user, PoleObject, pk)
+    record = selectors.get_visible(request.user, PoleObject, pk, request=request)
     return render(
         request,
         "people/entity_detail.html",
@@ -295,7 +295,7 @@ def object_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def location_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    record = selectors.get_visible(request.user, Location, pk)
+    record = selectors.get_visible(request.user, Location, pk, request=request)
     return render(
         request,
         "people/entity_detail.html",
@@ -334,7 +334,7 @@ def _entity_create(request: HttpRequest, kind: str) -> HttpResponse:
 
 def _entity_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     model = ENTITY_MODELS[kind]
-    record = selectors.get_visible(request.user, model, pk)
+    record = selectors.get_visible(request.user, model, pk, request=request)
     form_class, update, arg = {
         "object": (ObjectEditForm, services.object_update, "pole_object"),
         "location": (LocationEditForm, services.location_update, "location"),
@@ -395,7 +395,7 @@ def location_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def link_create(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if kind not in ENTITY_MODELS:
         raise Http404
-    entity = selectors.get_visible(request.user, ENTITY_MODELS[kind], pk)
+    entity = selectors.get_visible(request.user, ENTITY_MODELS[kind], pk, request=request)
     form = LinkForm(request.POST or None, from_kind=kind)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -438,7 +438,7 @@ def link_create(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @login_required
 def link_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    link = selectors.get_visible(request.user, Link, pk)
+    link = selectors.get_visible(request.user, Link, pk, request=request)
     source = link.source_entity
     back_kind = services.entity_kind(source)
     form = LinkEditForm(request.POST or None, initial=_initial_from(link, LinkEditForm))
@@ -517,14 +517,14 @@ def event_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    event = selectors.get_visible(request.user, Event, pk)
+    event = selectors.get_visible(request.user, Event, pk, request=request)
     events = selectors.timeline_events(request.user, [event.pk])
     return render(request, "people/event_detail.html", {"event": events[0] if events else event})
 
 
 @login_required
 def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    event = selectors.get_visible(request.user, Event, pk)
+    event = selectors.get_visible(request.user, Event, pk, request=request)
     initial = _initial_from(event, EventEditForm)
     local = event.occurred_at.astimezone()
     initial.update(occurred_on=local.date(), occurred_time=local.strftime("%H:%M"))

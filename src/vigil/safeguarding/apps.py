@@ -5,3 +5,32 @@ class SafeguardingConfig(AppConfig):
     name = "vigil.safeguarding"
     label = "safeguarding"
     verbose_name = "Warning signs and screening"
+
+    def ready(self) -> None:
+        from vigil.accounts.access import works_with_cases
+        from vigil.safeguarding.views import screening_panel
+        from vigil.web.extensions import NavItem, PersonPanel, register_nav, register_person_panel
+
+        register_nav(
+            NavItem(
+                "Screening",
+                "screening_caseload",
+                20,
+                works_with_cases,
+                also_active_for=(
+                    "screening_cohort",
+                    "screening_tasks",
+                    "screening_import",
+                    "screening_import_report",
+                ),
+            )
+        )
+        register_person_panel(
+            PersonPanel(
+                key="cse-screening",
+                title="CSE screening",
+                template="safeguarding/_panel.html",
+                order=10,
+                context=screening_panel,
+            )
+        )

@@ -63,6 +63,22 @@ USERS = [
 ]
 
 
+def enrol_demo_authenticators(users: Any) -> dict[str, str]:
+    """Give each demo user an authenticator app (TOTP) so a tester can sign in; returns each
+    user's secret in base32, the form authenticator apps accept. Kept across demo reloads."""
+    from base64 import b32encode
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    secrets = {}
+    for user in users:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Demo authenticator")
+        secrets[user.username] = b32encode(device.bin_key).decode("ascii")
+    return secrets
+
+
 def demo_loaded() -> bool:
     return User.objects.filter(username="investigator").exists()
 
@@ -94,6 +110,7 @@ def build_demo_area(today: date | None = None) -> dict[str, Any]:
         user.set_password(DEMO_PASSWORD)
         user.save()
         users[spec.username] = user
+    enrol_demo_authenticators(users.values())
     if Person.objects.exists():
         return {"users": users}
 
@@ -343,6 +360,27 @@ def build_demo_area(today: date | None = None) -> dict[str, Any]:
         description="Hotel staff called police; room booked in the name J. Cole.",
         reference="INC/99120",
     )
+    # Both suspects with both girls at a flat: the demo's group-based CSE (NPCC definition:
+    # associated individuals, including "allowing their property to be used"), for issue 10.
+    flat = services.location_create(
+        acting_user=police,
+        name="Flat 3",
+        premises_type="party_house",
+        address_line_1="22 Dock Street",
+        town="Northam",
+        postcode="NE4 3DS",
+    )
+    event(
+        "incident",
+        _at(ago(45), 1, 20),
+        "Two girls found at Dock Street flat with two adult males",
+        [(kayleigh, victim), (chloe, victim), (lee, suspect), (jason, suspect)],
+        objects=[car],
+        places=[(flat, EventLocation.Role.FOUND_AT)],
+        description="Neighbour reported loud music and young girls arriving in a silver Corsa. "
+        "Kayleigh and Chloe found in the flat with Lee Marsh and Jason Cole; alcohol present.",
+        reference="INC/99544",
+    )
     event(
         "referral",
         _at(ago(58), 9, 0),
@@ -392,5 +430,15 @@ def build_demo_area(today: date | None = None) -> dict[str, Any]:
         handling_conditions="Not to be disclosed outside the CSE team without the source "
         "handler's agreement.",
         locations=[takeaway],
+    )
+    # The MASH sees Kayleigh's record because the police shared it (a recorded decision).
+    from vigil.accounts.services import share_record
+
+    share_record(
+        acting_user=police,
+        record=kayleigh,
+        agency=agencies["Northshire Council Children's Services"],
+        lawful_basis="ca1989_s47",
+        scope="Kayleigh's record, for the MASH strategy discussion about CSE concerns",
     )
     return {"users": users, "kayleigh": kayleigh, "lee": lee, "tyler": tyler}

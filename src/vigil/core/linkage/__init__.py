@@ -6,7 +6,14 @@ known?" lookup).
 """
 
 from vigil.core.linkage.explain import FieldEvidence, PairExplanation
-from vigil.core.linkage.index import Candidate, LinkageIndex, blocking_keys, candidates_for
+from vigil.core.linkage.index import (
+    Candidate,
+    LinkageIndex,
+    PairScorer,
+    blocking_keys,
+    candidates_for,
+    term_frequencies,
+)
 from vigil.core.linkage.model import LinkageBackendError, make_db_api
 from vigil.core.linkage.pipeline import (
     INPUT_COLUMNS,
@@ -25,9 +32,11 @@ __all__ = [
     "LinkageBackendError",
     "LinkageIndex",
     "PairExplanation",
+    "PairScorer",
     "ScoredPair",
     "blocking_keys",
     "candidates_for",
     "link_records",
     "make_db_api",
+    "term_frequencies",
 ]

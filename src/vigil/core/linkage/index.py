@@ -21,9 +21,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import pyarrow as pa
+
 from vigil.core.linkage.explain import PairExplanation, explain_row, gamma_labels
 from vigil.core.linkage.model import comparison_levels, make_db_api, prior_lambda, vigil_settings
-from vigil.core.linkage.pipeline import RecordKey, quiet_splink, standardise_table
+from vigil.core.linkage.pipeline import (
+    STANDARD_SCHEMA,
+    RecordKey,
+    quiet_splink,
+    standardise_table,
+)
 from vigil.core.linkage.standardise import dob_transposed, standardise_record
 
 
@@ -43,6 +50,10 @@ def blocking_keys(row: Mapping[str, Any]) -> list[str]:
         keys.append(f"1gf:{g}|{f}")
     if gp and fp and d:
         keys.append(f"1pp:{gp}|{fp}|{d[:4]}")
+    if gp and fp:
+        # Both names as they sound, before a DOB is typed: broad, so lookups rank candidates
+        # by how many keys they share and score only the best.
+        keys.append(f"1pn:{gp}|{fp}")
     if f and pc:
         keys.append(f"1fp:{f}|{pc}")
     if g and pc:
@@ -62,7 +73,11 @@ class LinkageIndex:
     """Known people's standardised records, their blocking keys, and a model to score with."""
 
     def __init__(
-        self, records: Iterable[Mapping[str, Any]], *, model: Mapping[str, Any] | None = None
+        self,
+        records: Iterable[Mapping[str, Any]],
+        *,
+        model: Mapping[str, Any] | None = None,
+        household_safe: bool = True,
     ) -> None:
         from splink import Linker
 
@@ -80,6 +95,7 @@ class LinkageIndex:
                 else vigil_settings(
                     probability_two_random_records_match=prior_lambda(table.num_rows),
                     term_frequencies=False,
+                    household_safe=household_safe,
                 )
             )
             self._linker = Linker(df, settings, log_level=None)
@@ -87,7 +103,7 @@ class LinkageIndex:
                 for column in ("given_first", "family_name"):
                     self._linker.table_management.compute_tf_table(column)
             self._prior = self._linker._settings_obj._probability_two_random_records_match
-        self._labels = gamma_labels(comparison_levels())
+        self._labels = gamma_labels(comparison_levels(household_safe))
 
     def _add_row(self, row: dict[str, Any]) -> None:
         self._rows[row["unique_id"]] = row
@@ -115,6 +131,168 @@ class LinkageIndex:
         with quiet_splink():
             scored = self._linker.inference.score_pairs([dict(row)], candidates)
             return scored.as_pyarrow_table().to_pylist()
+
+
+class PairScorer:
+    """Scores a person being typed in against candidate records fetched elsewhere (the Django
+    app's blocking-key table), with Splink but no blocking and no table of all records.
+
+    model: a saved Splink model (LinkResult.model) or None for the prior model, whose prior
+        odds come from `n_records`, how many people the candidates are drawn from.
+    term_frequencies: {"given_first": {name: frequency}, "family_name": {...}} from the run that
+        trained `model`; names not in them count as rare. Ignored without a model.
+    Building one takes about a second (Splink and DuckDB set-up): keep one per process. Not
+    thread-safe: callers serialise score() (one DuckDB connection).
+    """
+
+    TF_COLUMNS = ("given_first", "family_name")
+    _LEFT, _RIGHT = "vigil_already_known_query", "vigil_already_known_candidates"
+
+    def __init__(
+        self,
+        model: Mapping[str, Any] | None = None,
+        *,
+        term_frequencies: Mapping[str, Mapping[str, float]] | None = None,
+        household_safe: bool = True,
+        n_records: int = 1_000_000,
+    ) -> None:
+        from splink import Linker
+
+        self._tf = {c: dict((term_frequencies or {}).get(c, {})) for c in self.TF_COLUMNS}
+        self._uses_tf = bool(model) and bool(term_frequencies)
+        seed = standardise_table([{"source": "seed", "record_id": "0"}])
+        with quiet_splink():
+            db_api = make_db_api("duckdb")
+            if model and not self._uses_tf:
+                model = _without_term_frequencies(model)
+            settings: Any = (
+                dict(model)
+                if model
+                else vigil_settings(
+                    probability_two_random_records_match=prior_lambda(n_records),
+                    term_frequencies=False,
+                    household_safe=household_safe,
+                )
+            )
+            self._linker = Linker(db_api.register(seed), settings, log_level=None)
+            self._db_api = db_api
+            self._sql: str | None = None
+            self._prior = self._linker._settings_obj._probability_two_random_records_match
+        self._labels = gamma_labels(comparison_levels(household_safe))
+        self._rare = min((min(t.values()) for t in self._tf.values() if t), default=1e-6)
+
+    def _with_tf(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        out = dict(row)
+        if self._uses_tf:
+            for column in self.TF_COLUMNS:
+                value = row.get(column)
+                out[f"tf_{column}"] = self._tf[column].get(value, self._rare) if value else None
+        return out
+
+    def _tables(self, query: dict[str, Any], candidates: list[dict[str, Any]]) -> tuple:
+        schema = STANDARD_SCHEMA
+        if self._uses_tf:
+            for column in self.TF_COLUMNS:
+                schema = schema.append(pa.field(f"tf_{column}", pa.float64()))
+        return (
+            pa.Table.from_pylist([query], schema=schema),
+            pa.Table.from_pylist(candidates, schema=schema),
+        )
+
+    def _score_rows(
+        self, query: dict[str, Any], candidates: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """Splink's score_pairs, fast: Splink writes the same SQL on every call and spends most
+        of a lookup doing it (sqlglot), so the first call captures the SQL and later calls
+        run it directly against fresh copies of the two input tables. Falls back to
+        score_pairs if Splink's internals change."""
+        left, right = self._tables(query, candidates)
+        con = getattr(self._db_api, "_con", None)
+        if self._sql is not None and con is not None:
+            con.register(self._LEFT, left)
+            con.register(self._RIGHT, right)
+            return con.sql(self._sql).to_arrow_table().to_pylist()
+        captured: list[str] = []
+        original = self._db_api._sql_to_splink_dataframe
+
+        def capture(sql: str, templated_name: str, physical_name: str) -> Any:
+            captured.append(sql)
+            return original(sql, templated_name, physical_name)
+
+        with quiet_splink():
+            tables = self._linker.table_management
+            sdf_left = tables.register_table(left, self._LEFT, overwrite=True)
+            sdf_right = tables.register_table(right, self._RIGHT, overwrite=True)
+            self._db_api._sql_to_splink_dataframe = capture
+            try:
+                scored = self._linker.inference.score_pairs(sdf_left, sdf_right)
+            finally:
+                del self._db_api._sql_to_splink_dataframe
+            rows = scored.as_pyarrow_table().to_pylist()
+        if len(captured) == 1 and sdf_left.physical_name == self._LEFT:
+            self._sql = captured[0]
+        return rows
+
+    def score(
+        self,
+        query_row: Mapping[str, Any],
+        candidate_rows: Iterable[Mapping[str, Any]],
+        *,
+        min_probability: float = 0.5,
+        limit: int = 10,
+    ) -> list[Candidate]:
+        """Candidates at or above `min_probability`, best first. Rows are standardised records
+        (standardise_record); a candidate's key is its (source, record_id)."""
+        candidates = [self._with_tf(r) for r in candidate_rows]
+        if not candidates:
+            return []
+        by_id = {c["unique_id"]: c for c in candidates}
+        rows = self._score_rows(self._with_tf(query_row), candidates)
+        out = []
+        for row in rows:
+            p = float(row["match_probability"])
+            if p < min_probability:
+                continue
+            right = by_id[row["unique_id_r"]]
+            out.append(
+                Candidate(
+                    key=(right["source"], right["record_id"]),
+                    match_probability=p,
+                    match_weight=float(row["match_weight"]),
+                    explanation=explain_row(row, self._labels, self._prior),
+                )
+            )
+        out.sort(key=lambda c: (-c.match_probability, c.key))
+        return out[:limit]
+
+
+def _without_term_frequencies(model: Mapping[str, Any]) -> dict[str, Any]:
+    """The model with its term-frequency adjustments switched off (no frequencies to use)."""
+    import copy
+
+    out = copy.deepcopy(dict(model))
+    for comparison in out.get("comparisons", []):
+        for level in comparison.get("comparison_levels", []):
+            level.pop("tf_adjustment_column", None)
+            level.pop("tf_adjustment_weight", None)
+            level.pop("tf_minimum_u_value", None)
+    return out
+
+
+def term_frequencies(
+    rows: Iterable[Mapping[str, Any]], columns: Iterable[str] = PairScorer.TF_COLUMNS
+) -> dict[str, dict[str, float]]:
+    """How often each value of `columns` occurs among standardised rows (Splink's tf tables)."""
+    counts: dict[str, dict[str, int]] = {c: defaultdict(int) for c in columns}
+    totals = dict.fromkeys(counts, 0)
+    for row in rows:
+        for column, table in counts.items():
+            if value := row.get(column):
+                table[value] += 1
+                totals[column] += 1
+    return {
+        c: {v: n / totals[c] for v, n in table.items()} for c, table in counts.items() if totals[c]
+    }
 
 
 def candidates_for(

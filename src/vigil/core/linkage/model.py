@@ -37,8 +37,19 @@ Backend = Literal["duckdb", "spark"]
 GIVEN_COMPATIBLE_JW = 0.88
 # DOBs more than two keystrokes apart (and not day/month transposed) disagree.
 DOB_COMPATIBLE_EDITS = 2
+# Distinguishing address words (house number, street, locality) two records must share for
+# "most of the address" to agree when the parts are reordered or some are left out.
+ADDRESS_MOST_WORDS = 3
 # A father and son (mother and daughter) are at least this many years apart.
 GENERATION_YEARS = 12
+
+# The DOB levels that exist only for the household trap (dropped when household_safe=False).
+HOUSEHOLD_LEVELS = frozenset(
+    {
+        "same DOB but different given name (twin pattern)",
+        "same given name but DOB a generation apart (parent pattern)",
+    }
+)
 
 # Records below this many are linked with the prior parameters: EM and random-sampling u
 # estimates are noise on a few hundred records.
@@ -80,6 +91,12 @@ def _names_swapped(first: str, family: str) -> ComparisonLevelCreator:
     # Given and family name entered the wrong way round: common where the naming convention
     # puts the family name first, and after transliteration.
     return cll.ColumnsReversedLevel(first, family, symmetrical=True)
+
+
+def _name_in_other_column(first: str, family: str) -> ComparisonLevelCreator:
+    # One record has the given name in the family-name box (and something else, or nothing,
+    # in the given-name box): a half-swap, which ColumnsReversedLevel does not see.
+    return cll.CustomLevel(f"({first}_l = {family}_r OR {family}_l = {first}_r)")
 
 
 def _given_compatible(first: str, variants: str, family: str) -> ComparisonLevelCreator:
@@ -158,6 +175,8 @@ def _given_name_levels() -> list[Level]:
         # family_name_gate, not family_name: so the family-name-blocked EM pass trains this.
         Level("given and family names swapped", "similar",
               _names_swapped("given_first", "family_name_gate"), 0.05, 0.0001),
+        Level("given name recorded as the family name", "similar",
+              _name_in_other_column("given_first", "family_name_gate"), 0.02, 0.0002),
         Level("given name nickname or spelling variant", "similar",
               cll.ArrayIntersectLevel("given_variants", 1), 0.06, 0.002),
         Level("given name near-identical", "similar",
@@ -168,7 +187,7 @@ def _given_name_levels() -> list[Level]:
     ]  # fmt: skip
 
 
-def _dob_levels() -> list[Level]:
+def _dob_levels(household_safe: bool = True) -> list[Level]:
     twin = cll.And(
         cll.ExactMatchLevel("dob"),
         _both_present("given_first"),
@@ -181,7 +200,7 @@ def _dob_levels() -> list[Level]:
             f" >= {GENERATION_YEARS}"
         ),
     )
-    return [
+    levels = [
         Level("DOB missing", "missing", cll.NullLevel("dob")),
         Level("same DOB but different given name (twin pattern)", "differ", twin, 0.01, 0.001),
         Level("DOB exact", "agree", cll.ExactMatchLevel("dob"), 0.85, 0.0005),
@@ -195,16 +214,21 @@ def _dob_levels() -> list[Level]:
               cll.DamerauLevenshteinLevel("dob", 2), 0.02, 0.01),
         Level("DOB differs", "differ", cll.ElseLevel(), 0.04, 0.98),
     ]  # fmt: skip
+    if not household_safe:
+        levels = [lv for lv in levels if lv.label not in HOUSEHOLD_LEVELS]
+    return levels
 
 
-def _gated_null(col_missing: ComparisonLevelCreator) -> ComparisonLevelCreator:
-    return cll.Or(col_missing, household_gate())
+def _gated_null(
+    col_missing: ComparisonLevelCreator, household_safe: bool
+) -> ComparisonLevelCreator:
+    return cll.Or(col_missing, household_gate()) if household_safe else col_missing
 
 
-def _family_name_levels() -> list[Level]:
+def _family_name_levels(household_safe: bool = True) -> list[Level]:
     return [
         Level("family name missing, or given name/DOB disagree", "missing",
-              _gated_null(cll.NullLevel("family_name"))),
+              _gated_null(cll.NullLevel("family_name"), household_safe)),
         Level("family name exact", "agree", cll.ExactMatchLevel("family_name"), 0.75, 0.01,
               tf_column="family_name"),
         Level("given and family names swapped", "similar",
@@ -224,31 +248,85 @@ def _location_levels() -> list[Level]:
         _either_missing("postcode"), _either_missing("address"), _either_missing("phone")
     )
     near_address = cll.JaroWinklerLevel("address", 0.92)
+    same_postcode = cll.ExactMatchLevel("postcode")
+
+    def words(n: int) -> ComparisonLevelCreator:
+        return cll.ArrayIntersectLevel("address_tokens", n)
+
     return [
         Level("no location in common to compare, or given name/DOB disagree", "missing",
-              _gated_null(all_missing)),
+              _gated_null(all_missing, True)),
         Level("address and postcode agree", "agree",
-              cll.And(near_address, cll.ExactMatchLevel("postcode")), 0.5, 0.0005),
-        Level("address agrees", "agree", near_address, 0.1, 0.001),
+              cll.And(near_address, same_postcode), 0.4, 0.0002),
+        Level("most of the address and the postcode agree", "agree",
+              cll.And(words(ADDRESS_MOST_WORDS), same_postcode), 0.15, 0.0001),
+        Level("address agrees", "agree", near_address, 0.05, 0.001),
+        Level("most of the address agrees", "similar", words(ADDRESS_MOST_WORDS), 0.05, 0.0005),
+        Level("part of the address and the postcode agree", "similar",
+              cll.And(words(2), same_postcode), 0.05, 0.0005),
         Level("phone agrees", "agree", cll.ExactMatchLevel("phone"), 0.1, 0.001),
-        Level("postcode agrees", "agree", cll.ExactMatchLevel("postcode"), 0.1, 0.005),
+        Level("postcode agrees", "agree", same_postcode, 0.05, 0.005),
+        Level("part of the address agrees", "similar", words(2), 0.03, 0.01),
         Level("same postcode district", "similar",
               cll.ExactMatchLevel("postcode_outward"), 0.05, 0.03),
         Level("location differs (e.g. moved)", "differ", cll.ElseLevel(), 0.15, 0.96),
     ]  # fmt: skip
 
 
-COMPARISONS: dict[str, Any] = {
-    "given_name": _given_name_levels,
-    "date_of_birth": _dob_levels,
-    "family_name": _family_name_levels,
-    "location": _location_levels,
-}
+def _address_levels() -> list[Level]:
+    def words(n: int) -> ComparisonLevelCreator:
+        return cll.ArrayIntersectLevel("address_tokens", n)
+
+    return [
+        Level("address missing", "missing", cll.NullLevel("address")),
+        Level("address agrees", "agree", cll.JaroWinklerLevel("address", 0.95), 0.6, 0.0005),
+        Level("address shares four or more words", "similar", words(4), 0.15, 0.0002),
+        Level("address shares three words", "similar", words(3), 0.1, 0.001),
+        Level("address shares two words", "similar", words(2), 0.05, 0.005),
+        Level("address shares a word", "similar", words(1), 0.04, 0.05),
+        Level("address differs", "differ", cll.ElseLevel(), 0.06, 0.94),
+    ]  # fmt: skip
 
 
-def comparison_levels() -> dict[str, list[Level]]:
-    """Every comparison's levels, in Splink's order (first matching level wins)."""
-    return {name: build() for name, build in COMPARISONS.items()}
+def _postcode_levels() -> list[Level]:
+    return [
+        Level("postcode missing", "missing", cll.NullLevel("postcode")),
+        Level("postcode agrees", "agree", cll.ExactMatchLevel("postcode"), 0.85, 0.001),
+        Level("postcode one keystroke apart", "similar",
+              cll.DamerauLevenshteinLevel("postcode", 1), 0.08, 0.01),
+        Level("same postcode district", "similar",
+              cll.ExactMatchLevel("postcode_outward"), 0.03, 0.03),
+        Level("postcode differs", "differ", cll.ElseLevel(), 0.04, 0.96),
+    ]  # fmt: skip
+
+
+def _phone_levels() -> list[Level]:
+    return [
+        Level("phone missing", "missing", cll.NullLevel("phone")),
+        Level("phone agrees", "agree", cll.ExactMatchLevel("phone"), 0.8, 0.0001),
+        Level("phone differs", "differ", cll.ElseLevel(), 0.2, 0.9999),
+    ]  # fmt: skip
+
+
+def comparison_levels(household_safe: bool = True) -> dict[str, list[Level]]:
+    """Every comparison's levels, in Splink's order (first matching level wins).
+
+    household_safe=True (Vigil's records: families, carers, shared phones) compares address,
+    postcode and phone as ONE location comparison, counted only when given name and DOB are
+    compatible. household_safe=False is for data known to hold no households (FEBRL, a single
+    register of adults): the twin and parent levels go, and address, postcode and phone become
+    independent evidence, as a textbook model has them.
+    """
+    levels = {"given_name": _given_name_levels()}
+    levels["date_of_birth"] = _dob_levels(household_safe)
+    levels["family_name"] = _family_name_levels(household_safe)
+    if household_safe:
+        levels["location"] = _location_levels()
+    else:
+        levels["address"] = _address_levels()
+        levels["postcode"] = _postcode_levels()
+        levels["phone"] = _phone_levels()
+    return levels
 
 
 def _comparison(name: str, levels: list[Level], *, term_frequencies: bool) -> Any:
@@ -279,11 +357,33 @@ def prediction_blocking_rules() -> list[Any]:
         block_on("family_name", "postcode"),
         block_on("given_first", "postcode"),
         block_on("given_phonetic", "address"),
+        # Typos in both names and a changed DOB still leave the house: same postcode and number.
+        block_on("postcode", "address_number"),
+        block_on("given_phonetic", "postcode"),
+        block_on("family_phonetic", "postcode"),
+        block_on("given_first", "dob_year"),
+        block_on("family_name", "dob_year"),
+        # Address words in any order, for when the postcode and the names carry typos.
+        block_on("address_word_1", "address_word_2"),
+        block_on("address_word_1", "address_number"),
+        block_on("address_word_2", "address_number"),
+        block_on("address_word_1", "family_phonetic"),
+        block_on("address_word_2", "given_phonetic"),
+        # Day and month keyed the wrong way round, and a surname spelled another way.
+        "l.dob = r.dob_transposed",
+        "l.dob_transposed = r.dob",
+        block_on("family_phonetic", "dob_year"),
+        # Given name typed in the family-name box (either record).
+        "l.given_first = r.family_name",
+        "l.family_name = r.given_first",
     ]
 
 
 def vigil_settings(
-    *, probability_two_random_records_match: float, term_frequencies: bool
+    *,
+    probability_two_random_records_match: float,
+    term_frequencies: bool,
+    household_safe: bool = True,
 ) -> SettingsCreator:
     """Splink settings for Vigil's household-aware person model."""
     return SettingsCreator(
@@ -291,7 +391,7 @@ def vigil_settings(
         unique_id_column_name="unique_id",
         comparisons=[
             _comparison(name, levels, term_frequencies=term_frequencies)
-            for name, levels in comparison_levels().items()
+            for name, levels in comparison_levels(household_safe).items()
         ],
         blocking_rules_to_generate_predictions=prediction_blocking_rules(),
         probability_two_random_records_match=probability_two_random_records_match,

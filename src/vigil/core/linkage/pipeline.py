@@ -29,7 +29,7 @@ INPUT_COLUMNS: tuple[str, ...] = (
 
 RecordKey = tuple[str, str]  # (source, record_id)
 
-_LIST_COLUMNS = {"given_variants", "family_tokens", "given_variants_gate"}
+_LIST_COLUMNS = {"given_variants", "family_tokens", "given_variants_gate", "address_tokens"}
 STANDARD_SCHEMA = pa.schema(
     [
         (name, pa.list_(pa.string()) if name in _LIST_COLUMNS else pa.string())
@@ -130,6 +130,7 @@ def link_records(
     min_pair_probability: float | None = None,
     train_model: bool | None = None,
     baseline: bool = False,
+    household_safe: bool = True,
     db_api_options: Mapping[str, Any] | None = None,
 ) -> LinkResult:
     """Link person records that refer to the same person, within and across sources.
@@ -142,6 +143,12 @@ def link_records(
         the near misses); defaults to min(threshold, 0.5).
     train_model: None trains when there are at least MIN_RECORDS_TO_TRAIN records.
     baseline: use Splink's textbook default model instead of ours (benchmarks only).
+    household_safe: True (the default, and always for agency records) guards against the
+        household trap: family name and location count only when given name and DOB are
+        compatible, and twins and same-name parents have levels of their own. False is for
+        data known to hold no households (FEBRL, a register of adults), where a duplicate
+        with a replaced given name is far likelier than a twin: family name, address,
+        postcode and phone then count as independent evidence (model.comparison_levels).
     """
     table = standardise_table(_as_dicts(records))
     n = table.num_rows
@@ -170,6 +177,7 @@ def link_records(
             settings = vigil_settings(
                 probability_two_random_records_match=prior_lambda(n),
                 term_frequencies=train_model,
+                household_safe=household_safe,
             )
         linker = Linker(df, settings, log_level=None)
         if train_model:
@@ -181,7 +189,7 @@ def link_records(
         model = linker.misc.save_model_to_json()
         prior = linker._settings_obj._probability_two_random_records_match
 
-    labels = None if baseline else gamma_labels(comparison_levels())
+    labels = None if baseline else gamma_labels(comparison_levels(household_safe))
     pairs = []
     for row in rows:
         probability = float(row["match_probability"])

@@ -239,6 +239,40 @@ def standardise_address(value: object) -> str | None:
 
 _POSTCODE_IN_TEXT = re.compile(r"\b[A-Z]{1,2}[0-9][A-Z0-9]?\s*[0-9][A-Z]{2}\b")
 
+# Words nearly every address has: sharing them says nothing about being the same place.
+_ADDRESS_NOISE = frozenset(_ADDRESS_WORDS.values()) | {"the", "of", "and", "upon", "on"}
+
+
+def address_tokens(address: str | None) -> list[str] | None:
+    """The distinguishing words of a standardised address, sorted and without repeats.
+
+    Clerks write the same address in different orders and with parts left out ("Flat 2, 12
+    High St" / "12 High Street, flat 2"); counting shared words tolerates both, where comparing
+    the whole string does not.
+    """
+    if not address:
+        return None
+    words = sorted({w for w in address.split() if w not in _ADDRESS_NOISE})
+    return words or None
+
+
+def address_words(address: str | None) -> tuple[str | None, str | None]:
+    """The two longest distinguishing words of an address that are not numbers (ties broken
+    alphabetically): usually the street and the locality, whatever order they were typed in.
+    Blocking keys only."""
+    words = sorted(
+        (w for w in address_tokens(address) or () if not w[0].isdigit()), key=lambda w: (-len(w), w)
+    )
+    return (words[0] if words else None, words[1] if len(words) > 1 else None)
+
+
+def address_number(address: str | None) -> str | None:
+    """The first number in a standardised address (usually the house or flat number)."""
+    for word in (address or "").split():
+        if word[0].isdigit():
+            return word
+    return None
+
 
 def standardise_phone(value: object) -> str | None:
     """A phone number as E.164-style digits with the country code and no "+" ("447700900123").
@@ -274,8 +308,9 @@ STANDARD_COLUMNS: tuple[str, ...] = (
     "unique_id", "source", "record_id",
     "given_name", "given_first", "given_variants", "given_phonetic",
     "family_name", "family_tokens", "family_phonetic",
-    "dob", "dob_year",
-    "postcode", "postcode_outward", "address", "phone",
+    "dob", "dob_year", "dob_transposed",
+    "postcode", "postcode_outward", "address", "address_tokens", "address_number",
+    "address_word_1", "address_word_2", "phone",
     "given_first_gate", "given_variants_gate", "dob_gate", "family_name_gate",
 )  # fmt: skip
 
@@ -294,6 +329,8 @@ def standardise_record(record: Mapping[str, Any]) -> dict[str, Any]:
     family = standardise_name(record.get("family_name"))
     dob = standardise_dob(record.get("date_of_birth"))
     postcode = standardise_postcode(record.get("postcode"))
+    address = standardise_address(record.get("address"))
+    word_1, word_2 = address_words(address)
     variants = list(name_variants(first)) if first else None
     return {
         "unique_id": unique_id(source, record_id),
@@ -308,9 +345,14 @@ def standardise_record(record: Mapping[str, Any]) -> dict[str, Any]:
         "family_phonetic": phonetic(family),
         "dob": dob,
         "dob_year": dob[:4] if dob else None,
+        "dob_transposed": dob_transposed(dob),
         "postcode": postcode,
         "postcode_outward": postcode_outward(postcode),
-        "address": standardise_address(record.get("address")),
+        "address": address,
+        "address_tokens": address_tokens(address),
+        "address_number": address_number(address),
+        "address_word_1": word_1,
+        "address_word_2": word_2,
         "phone": standardise_phone(record.get("phone")),
         "given_first_gate": first,
         "given_variants_gate": variants,

@@ -1,0 +1,186 @@
+"""Missing episodes, their risk gradings and return home interviews.
+
+A missing episode is a case record tied one-to-one to an Event of type "missing_episode", so it
+appears on the child's timeline and everything that reads events (screening's repeat-missing
+rule, networks) sees it. What is found on return is also written as POLE links and event
+participants by the services; the fields here keep the episode's own account of it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from vigil.accounts.models import Agency
+from vigil.core.missing import HOW_RETURNED, REPORTED_BY, RHI_STATUSES, missing_policy
+from vigil.people.models import CaseRecord, Event, IntelligenceReport, Location, Person, PoleObject
+
+
+def _risk_choices() -> list[tuple[str, str]]:
+    return missing_policy().risk_choices
+
+
+class MissingEpisode(CaseRecord):
+    event = models.OneToOneField(Event, on_delete=models.PROTECT, related_name="missing_episode")
+    child = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="missing_episodes")
+    reported_missing_at = models.DateTimeField(db_index=True)
+    reported_by_kind = models.CharField("reported by", max_length=20, choices=REPORTED_BY)
+    reported_by_name = models.CharField(max_length=200, blank=True)
+    missing_from = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    area = models.CharField(
+        max_length=100, blank=True, help_text="Local authority or policing area responsible"
+    )
+    risk_level = models.CharField(max_length=20, choices=_risk_choices)
+    police_actions = models.TextField(blank=True)
+    external_reference = models.CharField(
+        max_length=60, blank=True, help_text="The force's missing-person record number"
+    )
+    # On return
+    returned_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    how_returned = models.CharField(max_length=30, choices=HOW_RETURNED, blank=True)
+    found_at = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    found_with = models.ManyToManyField(Person, blank=True, related_name="+")
+    vehicles = models.ManyToManyField(PoleObject, blank=True, related_name="+")
+    injuries = models.TextField(blank=True)
+    intoxicated = models.BooleanField(default=False)
+    intoxication_details = models.TextField(blank=True)
+    account = models.TextField(blank=True, help_text="The child's account of the episode")
+
+    class Meta:
+        ordering = ["-reported_missing_at", "-id"]
+        constraints = [
+            # Re-importing the same force export is idempotent: one episode per force reference.
+            models.UniqueConstraint(
+                fields=["owning_agency", "external_reference"],
+                condition=~Q(external_reference=""),
+                name="missingepisode_unique_external_reference",
+            ),
+            models.CheckConstraint(
+                condition=Q(returned_at__isnull=True)
+                | Q(returned_at__gte=models.F("reported_missing_at")),
+                name="missingepisode_return_after_report",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["child", "reported_missing_at"], name="missing_child_reported"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ref} {self.child}"
+
+    @property
+    def ref(self) -> str:
+        return f"MP-{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.returned_at is None
+
+    @property
+    def risk_rank(self) -> int:
+        return missing_policy().risk_level(self.risk_level).rank
+
+
+class RiskGrading(models.Model):
+    """One grading of the episode's missing-person risk (APP Missing persons). Kept as history:
+    a re-grading adds a row, it never edits one."""
+
+    episode = models.ForeignKey(MissingEpisode, on_delete=models.CASCADE, related_name="gradings")
+    risk_level = models.CharField(max_length=20, choices=_risk_choices)
+    grading_officer = models.CharField(
+        max_length=200, help_text="Name and number of the officer who graded it"
+    )
+    reason = models.TextField()
+    graded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-graded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_risk_level_display()} ({self.grading_officer})"
+
+
+class ReturnHomeInterview(models.Model):
+    """The independent return home interview offered after the episode (DfE statutory guidance
+    on children who run away or go missing from home or care). Seen through its episode."""
+
+    episode = models.OneToOneField(
+        MissingEpisode, on_delete=models.CASCADE, related_name="return_interview"
+    )
+    due_at = models.DateTimeField(db_index=True)
+    status = models.CharField(max_length=20, choices=RHI_STATUSES, default="due", db_index=True)
+    offered_by = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    interviewer = models.CharField(max_length=200, blank=True)
+    offered_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+    not_possible_at = models.DateTimeField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Return home interview for {self.episode.ref}"
+
+
+class RhiStatusChange(models.Model):
+    """The interview's status history, with the date each status took effect."""
+
+    interview = models.ForeignKey(
+        ReturnHomeInterview, on_delete=models.CASCADE, related_name="history"
+    )
+    status = models.CharField(max_length=20, choices=RHI_STATUSES)
+    at = models.DateTimeField()
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class Disclosure(models.Model):
+    """Something the child said in the interview. Each can become intelligence (a 3x5x2
+    report) or a screening observation with one action."""
+
+    interview = models.ForeignKey(
+        ReturnHomeInterview, on_delete=models.CASCADE, related_name="disclosures"
+    )
+    text = models.TextField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    intelligence_report = models.ForeignKey(
+        IntelligenceReport, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The safeguarding app's observation, once recorded (kept as a reference, not a foreign
+    # key, so this app does not depend on that one's tables).
+    observation_ref = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]

@@ -1,0 +1,1179 @@
+"""Network analysis reads (issue 10): the POLE store drawn as a graph for one user, a person's
+network to two hops, the path between two people, and the whole-force search for group-based
+CSE. The graph maths lives in `vigil.core.networks`; this module decides what goes in.
+
+What becomes the graph (need-to-know first: only records `visible_records` lets the user see):
+
+- Nodes: people, phones, vehicles, online accounts and locations ("other" objects have no node
+  kind in the core and are left out). A record the user may not see is not a node, so it is
+  neither drawn nor counted, and no link through it is drawn either.
+- A person's role (`person_role`):
+  * "suspect" when an officer has flagged them as a suspect;
+  * "victim" when flagged as a known victim;
+  * "at_risk" for a child (under 18 today, `vigil.core.dates.age_on`) named as "victim or
+    person at risk" in any event the user may see, or as the subject of a concern or missing
+    episode (the guidance's warning signs: going missing and concerns raised by partners);
+  * otherwise "none". Roles come only from records the user may see.
+- Links:
+  * every `people.Link` (typed, dated, graded "recorded fact"); its id is "link:<pk>";
+  * co-occurrence in an event: two people -> "seen_with" ("found_with" when either was found
+    with the other; "referred_together" when the event is a referral, which puts people on one
+    form, not in one place); person + object -> the object's role ("travelled_in", "used", "seen",
+    "seized"); person + location -> "found_at", "stayed_at" or "seen_at" by the location's
+    role; object + location -> "seen_at". A "reported by" person was not there and makes no
+    link. Dated by the event, graded "recorded fact"; id "event:<pk>";
+  * an intelligence report's event gives the same co-occurrence links graded with the
+    report's 3x5x2 ("2B P"). A handling-code C report becomes links only for users within its
+    conditions; until conditions are recorded as data, that means users of the agency that
+    owns the report (APP Intelligence management: C material is shared only as its
+    conditions allow).
+
+Caching (per user, in this process, see `_Memo`): the graph is rebuilt whenever the set of
+records the user may see changes or any record is edited (`data_stamps`), so a person's
+network is always current. The whole-force community analysis is slower: it is computed on
+demand, rerun at once when what the user may see changes (so it never shows a record they have
+lost sight of), and otherwise kept for `ANALYSIS_SECONDS` with its "last analysed" time; the
+Groups screen says when records have been edited since and can analyse again at once.
+
+Communities: modularity judges a community against the whole graph, so in a small database (a
+pilot, the demo) where one group is most of the records, plain modularity (resolution 1)
+splits even a tight group, each suspect with his own phones and places. The core raises the
+resolution above MODULARITY_REFERENCE_WEIGHT of links, judging each group as if the graph held
+that much; below it we lower the resolution in proportion, to a floor of
+`RESOLUTION_FLOOR` (below which a small database's communities become its connected
+components). At force scale this is exactly the core's default.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+from django.db import connection
+from django.db.models import CharField, Q, QuerySet, Value
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from vigil.accounts.access import can_see_record, visibility_q
+from vigil.audit.models import Action
+from vigil.audit.services import audit_log_many
+from vigil.core.dates import age_on
+from vigil.core.links import link_types
+from vigil.core.networks import (
+    MODULARITY_REFERENCE_WEIGHT,
+    RECORDED_FACT,
+    Link,
+    Network,
+    NetworkView,
+    Node,
+    analyse,
+    build_network,
+    neighbourhood,
+    shortest_path,
+)
+from vigil.people.models import (
+    Event,
+    EventLocation,
+    EventObject,
+    EventPerson,
+    EventType,
+    HandlingCode,
+    Location,
+    ObjectKind,
+    Person,
+    PersonFlag,
+    PoleObject,
+)
+from vigil.people.models import Link as PoleLink
+
+# How long one user's whole-force analysis is reused before it is run again.
+ANALYSIS_SECONDS = 30 * 60
+# The graph is keyed by the data stamps, so this only bounds memory held for idle users.
+GRAPH_SECONDS = 60 * 60
+# The lowest Leiden resolution used (see the module docstring): at 0.5 a group of associated
+# suspects and the children they share stays one community in a database of a few dozen links.
+RESOLUTION_FLOOR = 0.5
+# Up to this many visible records a person's page runs the whole analysis itself (well under a
+# second); above it, pages show the kept analysis and the Groups view runs a new one.
+INLINE_ANALYSIS_RECORDS = 20_000
+
+ADULT_AGE = 18  # Children Act 1989 s105: a child is a person under 18
+# The object kinds the core draws (its NODE_KINDS); "other" objects have none.
+OBJECT_NODE_KIND = {
+    ObjectKind.VEHICLE: "vehicle",
+    ObjectKind.PHONE: "phone",
+    ObjectKind.ONLINE_ACCOUNT: "account",
+}
+RECORD_TYPE = {"person": "person", "object": "poleobject", "location": "location"}
+# Events where a child named as the subject is a child at risk: the guidance's warning signs
+# of going missing and of concerns raised by partners ("Identifying CSE").
+AT_RISK_SUBJECT_EVENTS = frozenset({EventType.CONCERN, EventType.MISSING_EPISODE})
+
+# How co-occurrence links read in the chart and tables (people.Link types read as the policy
+# file says).
+CO_OCCURRENCE_LABELS = {
+    "seen_with": "seen with",
+    "referred_together": "referred together",
+    "found_with": "found with",
+    "travelled_in": "travelled in",
+    "used": "used",
+    "seen": "seen with (object)",
+    "seized": "had seized",
+    "found_at": "found at",
+    "stayed_at": "stayed at",
+    "seen_at": "seen at",
+}
+LOCATION_ROLE_KIND = {
+    EventLocation.Role.FOUND_AT: "found_at",
+    EventLocation.Role.STAYED_AT: "stayed_at",
+}
+ROLE_LABELS = {
+    "suspect": "Suspect",
+    "victim": "Known victim",
+    "at_risk": "Child at risk",
+    "none": "",
+}
+KIND_LABELS = {
+    "person": "Person",
+    "phone": "Phone",
+    "vehicle": "Vehicle",
+    "account": "Online account",
+    "location": "Location",
+}
+GRADE_CHOICES = [
+    ("", "Any grading"),
+    ("1A", "1A only"),
+    ("1B", "1B or better"),
+    ("2B", "2B or better"),
+    ("2C", "2C or better"),
+    (RECORDED_FACT, "Recorded facts only (no intelligence)"),
+]
+
+
+def known_link_kinds() -> list[tuple[str, str]]:
+    """Every link kind the graph can hold, as (code, label): the policy's link types and the
+    kinds made from events."""
+    codes = [*link_types(), *CO_OCCURRENCE_LABELS]
+    return sorted({(code, link_kind_label(code)) for code in codes}, key=_by_label)
+
+
+def link_kind_label(kind: str) -> str:
+    link_type = link_types().get(kind)
+    if link_type is not None:
+        return link_type.label
+    return CO_OCCURRENCE_LABELS.get(kind, kind.replace("_", " "))
+
+
+# --- the graph ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NodeInfo:
+    """A node as people read it: what it is, who, and where its record is."""
+
+    id: str
+    kind: str
+    role: str
+    label: str
+    url: str
+    record_type: str
+    pk: int
+    restricted: bool = False
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[self.role]
+
+    @property
+    def is_child_at_risk(self) -> bool:
+        return self.role in ("victim", "at_risk")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The record a link came from: a people.Link or an event (incl. intelligence)."""
+
+    id: str
+    label: str
+    url: str
+    handling_conditions: str = ""
+
+
+@dataclass(frozen=True)
+class NetworkFilters:
+    """What the user asked to see. Links with no dates (family links, say) are always kept:
+    they cannot be shown to fall outside a window."""
+
+    start: date | None = None
+    end: date | None = None
+    link_kinds: tuple[str, ...] = ()
+    minimum_grade: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.start or self.end or self.link_kinds or self.minimum_grade)
+
+
+@dataclass
+class PoleGraph:
+    """Everything one user may see as network records, with labels and evidence."""
+
+    nodes: dict[str, NodeInfo]
+    links: list[Link]
+    evidence: dict[str, Evidence]
+    restricted_allowed: frozenset[str]
+    access_stamp: str
+    change_stamp: str
+    built_at: datetime
+    _network: Network | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def network(self) -> Network:
+        if self._network is None:
+            self._network = build_network(
+                (Node(n.id, n.kind, n.role) for n in self.nodes.values()), self.links
+            )
+        return self._network
+
+    def view(self, filters: NetworkFilters | None = None) -> NetworkView:
+        filters = filters or NetworkFilters()
+        window = (filters.start, filters.end) if (filters.start or filters.end) else None
+        return self.network.view(
+            window=window,
+            include_undated=True,
+            link_kinds=filters.link_kinds or None,
+            minimum_grade=filters.minimum_grade or None,
+            may_see_restricted=self.restricted_allowed,
+        )
+
+    def link_kinds(self) -> list[tuple[str, str]]:
+        """Link kinds present, as (code, label), for the filter."""
+        return sorted(
+            {(link.kind, link_kind_label(link.kind)) for link in self.links}, key=_by_label
+        )
+
+
+def _by_label(item: tuple[str, str]) -> str:
+    return item[1]
+
+
+class _Memo:
+    """A small process-local store, least recently used out first, entries expiring. Not
+    Django's cache: that pickles, and unpickling a force's graph (100,000+ records) takes
+    longer than building it. Per process, as the default local-memory cache is."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Any:
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                return None
+            if item[0] < time.monotonic():
+                del self._items[key]
+                return None
+            self._items.move_to_end(key)
+            return item[1]
+
+    def set(self, key: str, value: Any, seconds: float) -> None:
+        with self._lock:
+            self._items[key] = (time.monotonic() + seconds, value)
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+# A force's graph is hundreds of megabytes: keep the few most recently used.
+_GRAPHS = _Memo(size=4)
+_ANALYSES = _Memo(size=16)
+
+
+def clear_caches() -> None:
+    """Forget every kept graph and analysis (tests; or after a bulk import)."""
+    _GRAPHS.clear()
+    _ANALYSES.clear()
+
+
+@dataclass(frozen=True)
+class Stamps:
+    """`access` changes when the set of records the user may see changes (added, removed,
+    restricted or shared), `change` when any record is edited; `records` counts what they may
+    see. Asking the one permission layer for the ids keeps the keys right whatever that
+    policy becomes."""
+
+    access: str
+    change: str
+    records: int
+
+
+_STAMPED = (
+    ("person", Person),
+    ("object", PoleObject),
+    ("location", Location),
+    ("event", Event),
+    ("link", PoleLink),
+)
+
+
+def data_stamps(user: Any | None) -> Stamps:
+    """Two queries however many records: a person's page asks on every view."""
+    visible = [
+        _visible(user, model._default_manager.order_by()).values_list(_kind(kind), "pk")
+        for kind, model in _STAMPED
+    ]
+    ids = sorted(visible[0].union(*visible[1:], all=True))
+    access = hashlib.sha256(";".join(f"{kind}:{pk}" for kind, pk in ids).encode())
+    # Table and column names come from the models, never from input.
+    quote = connection.ops.quote_name
+    latest = " UNION ALL ".join(
+        f"SELECT MAX({quote('updated_at')}) FROM {quote(model._meta.db_table)}"  # noqa: S608
+        for _, model in _STAMPED
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(latest)
+        change = hashlib.sha256(repr(cursor.fetchall()).encode())
+    return Stamps(access.hexdigest()[:16], change.hexdigest()[:16], len(ids))
+
+
+# Person pages ask for the stamps on every view; reading every visible record id costs about a
+# second at force scale, so a page reuses a user's stamps for a short while. A record that
+# became visible in that window reaches the panel's flags a minute later at most.
+PAGE_STAMPS_MAX_AGE_SECONDS = 60.0
+_PAGE_STAMPS: dict[tuple[Any, ...], tuple[float, Stamps]] = {}
+
+
+def recent_data_stamps(user: Any | None) -> Stamps:
+    if user is None or not getattr(user, "pk", None):
+        return data_stamps(user)
+    now = time.monotonic()
+    key = (user.pk, user.date_joined, user.agency_id)
+    cached = _PAGE_STAMPS.get(key)
+    if cached is not None and now - cached[0] < PAGE_STAMPS_MAX_AGE_SECONDS:
+        return cached[1]
+    stamps = data_stamps(user)
+    _PAGE_STAMPS[key] = (now, stamps)
+    return stamps
+
+
+def _kind(kind: str) -> Value:
+    return Value(kind, output_field=CharField())
+
+
+def _viewer_key(user: Any | None, stamps: Stamps) -> str:
+    """Two users who may see exactly the same records (the access stamp) in the same agency
+    (which decides handling-code C) see the same graph, so they share it."""
+    agency = "system" if user is None else f"a{user.agency_id}"
+    return f"{agency}:{stamps.access}"
+
+
+def pole_graph(user: Any | None, stamps: Stamps | None = None) -> PoleGraph:
+    """The whole network `user` may see (None: every record, for system jobs; no
+    handling-code C links then, as no one's conditions are known). Rebuilt whenever what the
+    user may see, or any record, changes."""
+    stamps = stamps or data_stamps(user)
+    key = f"{_viewer_key(user, stamps)}:{stamps.change}"
+    graph = _GRAPHS.get(key)
+    if graph is None:
+        graph = _collect(user, stamps.access, stamps.change)
+        _GRAPHS.set(key, graph, GRAPH_SECONDS)
+    return graph
+
+
+Scope = dict[str, set[int]]
+
+
+def local_graph(user: Any, centre: str, *, hops: int) -> PoleGraph:
+    """The records within `hops` of `centre` that `user` may see, and every link among them:
+    what a person's network needs, without reading the whole force."""
+    return _collect(user, "", "", scope=_scope_around(user, centre, hops))
+
+
+def _scope_around(user: Any, centre: str, hops: int) -> Scope:
+    """Ids within `hops` links or shared events of `centre` (visibility is applied when the
+    graph is built from them)."""
+    kind, pk = centre.split(":")
+    scope: Scope = {"person": set(), "object": set(), "location": set()}
+    scope[kind].add(int(pk))
+    frontier: Scope = {"person": set(), "object": set(), "location": set()}
+    frontier[kind].add(int(pk))
+    for _ in range(hops):
+        found = _neighbour_ids(user, frontier)
+        frontier = {k: found[k] - scope[k] for k in scope}
+        if not any(frontier.values()):
+            break
+        for k in scope:
+            scope[k] |= frontier[k]
+    return scope
+
+
+def _neighbour_ids(user: Any, frontier: Scope) -> Scope:
+    found: Scope = {"person": set(), "object": set(), "location": set()}
+    touching = Q(pk__in=[])
+    for kind, ids in frontier.items():
+        if ids:
+            touching |= Q(**{f"from_{kind}_id__in": ids}) | Q(**{f"to_{kind}_id__in": ids})
+    ends = ("person", "object", "location")
+    for row in _visible(user, PoleLink.objects.filter(touching)).values_list(
+        *(f"{side}_{kind}_id" for side in ("from", "to") for kind in ends)
+    ):
+        for i, value in enumerate(row):
+            if value is not None:
+                found[ends[i % 3]].add(value)
+    events = _visible(user, Event.objects.filter(_involving(frontier))).values("pk")
+    parts = [
+        model.objects.filter(event_id__in=events).order_by().values_list(_kind(kind), column)
+        for model, column, kind in _PARTICIPANTS
+    ]
+    for kind, pk in parts[0].union(*parts[1:], all=True):
+        found[kind].add(pk)
+    return found
+
+
+_PARTICIPANTS = (
+    (EventPerson, "person_id", "person"),
+    (EventObject, "pole_object_id", "object"),
+    (EventLocation, "location_id", "location"),
+)
+
+
+def _involving(scope: Scope) -> Q:
+    """Events with anyone or anything in `scope` in them (indexed subqueries, not joins)."""
+    q = Q(pk__in=[])
+    for model, column, kind in _PARTICIPANTS:
+        if scope[kind]:
+            rows = model.objects.filter(**{f"{column}__in": scope[kind]})
+            q |= Q(pk__in=rows.values("event_id"))
+    return q
+
+
+def _visible(user: Any | None, queryset: QuerySet[Any], prefix: str = "") -> QuerySet[Any]:
+    if user is None:
+        return queryset
+    return queryset.filter(visibility_q(user, prefix))
+
+
+def _collect(
+    user: Any | None, access_stamp: str, change_stamp: str, *, scope: Scope | None = None
+) -> PoleGraph:
+    today = timezone.localdate()
+    event_rows = Event.objects.all()
+    if scope is not None:
+        event_rows = Event.objects.filter(_involving(scope))
+    events = {
+        row["pk"]: row
+        for row in _visible(user, event_rows).values(
+            "pk",
+            "event_type",
+            "occurred_at",
+            "ended_at",
+            "summary",
+            "owning_agency_id",
+            "intelligence__source_evaluation",
+            "intelligence__intelligence_assessment",
+            "intelligence__handling_code",
+            "intelligence__handling_conditions",
+        )
+    }
+    # Participants of the events above; rows of events the user may not see are dropped below.
+    in_events = Q(event_id__in=list(events)) if scope is not None else Q()
+    prefixes = {"person": "person__", "object": "pole_object__", "location": "location__"}
+    parts = [
+        _visible(user, model.objects.filter(in_events).order_by(), prefixes[kind]).values_list(
+            _kind(kind), "event_id", column, "role"
+        )
+        for model, column, kind in _PARTICIPANTS
+    ]
+    rows: dict[str, list[tuple[int, int, str]]] = {"person": [], "object": [], "location": []}
+    for kind, event_id, pk, role in parts[0].union(*parts[1:], all=True):
+        rows[kind].append((event_id, pk, role))
+    people_rows, object_rows, location_rows = rows["person"], rows["object"], rows["location"]
+
+    # Roles from events: who was named as a victim anywhere, or as the subject of a concern or
+    # missing episode.
+    at_risk_named: set[int] = set()
+    for event_id, person_id, role in people_rows:
+        event = events.get(event_id)
+        if event is None:
+            continue
+        if role == EventPerson.Role.VICTIM or (
+            role == EventPerson.Role.SUBJECT and event["event_type"] in AT_RISK_SUBJECT_EVENTS
+        ):
+            at_risk_named.add(person_id)
+
+    # One reverse() per kind, not per record: a force holds hundreds of thousands.
+    person_url, object_url, location_url, event_url = (
+        _url_maker(name)
+        for name in ("person_detail", "object_detail", "location_detail", "event_detail")
+    )
+    nodes: dict[str, NodeInfo] = {}
+
+    def scoped(queryset: QuerySet[Any], kind: str) -> QuerySet[Any]:
+        return queryset if scope is None else queryset.filter(pk__in=scope[kind])
+
+    for person in _visible(user, scoped(Person.objects.all(), "person")).only(
+        "pk", "given_names", "family_name", "date_of_birth", "flags", "access_level"
+    ):
+        node_id = f"person:{person.pk}"
+        nodes[node_id] = NodeInfo(
+            id=node_id,
+            kind="person",
+            role=person_role(person, named_at_risk=person.pk in at_risk_named, today=today),
+            label=person.full_name,
+            url=person_url(person.pk),
+            record_type="person",
+            pk=person.pk,
+            restricted=person.access_level == "restricted",
+        )
+    for item in _visible(
+        user, scoped(PoleObject.objects.filter(kind__in=list(OBJECT_NODE_KIND)), "object")
+    ):
+        node_id = f"object:{item.pk}"
+        nodes[node_id] = NodeInfo(
+            id=node_id,
+            kind=OBJECT_NODE_KIND[item.kind],
+            role="none",
+            label=str(item),
+            url=object_url(item.pk),
+            record_type="poleobject",
+            pk=item.pk,
+            restricted=item.access_level == "restricted",
+        )
+    for place in _visible(user, scoped(Location.objects.all(), "location")):
+        node_id = f"location:{place.pk}"
+        nodes[node_id] = NodeInfo(
+            id=node_id,
+            kind="location",
+            role="none",
+            label=str(place),
+            url=location_url(place.pk),
+            record_type="location",
+            pk=place.pk,
+            restricted=place.access_level == "restricted",
+        )
+
+    links: list[Link] = []
+    evidence: dict[str, Evidence] = {}
+    types = link_types()
+    link_rows = PoleLink.objects.all()
+    if scope is not None:
+        touching = Q(pk__in=[])
+        for kind, ids in scope.items():
+            if ids:
+                touching |= Q(**{f"from_{kind}_id__in": ids}) | Q(**{f"to_{kind}_id__in": ids})
+        link_rows = link_rows.filter(touching)
+    for pole_link in _visible(user, link_rows).only(
+        "pk",
+        "link_type",
+        "first_seen",
+        "last_seen",
+        "source",
+        *(f"{side}_{kind}" for side in ("from", "to") for kind in ("person", "object", "location")),
+    ):
+        source = _end(pole_link, "from")
+        target = _end(pole_link, "to")
+        if source not in nodes or target not in nodes:
+            continue  # an end the user may not see (or an "other" object): not drawn
+        if source == target:
+            continue  # refused by link_create, but an import could hold one: no edge
+        link_id = f"link:{pole_link.pk}"
+        links.append(
+            Link(
+                source=source,
+                target=target,
+                kind=pole_link.link_type,
+                first_seen=pole_link.first_seen,
+                last_seen=pole_link.last_seen,
+                grading=RECORDED_FACT,
+                id=link_id,
+            )
+        )
+        link_type = types.get(pole_link.link_type)
+        reads = link_type.label if link_type else pole_link.link_type
+        evidence[link_id] = Evidence(
+            id=link_id,
+            label=f"Link: {nodes[source].label} {reads} {nodes[target].label}"
+            + (f" (source: {pole_link.source})" if pole_link.source else ""),
+            url=nodes[source].url,
+        )
+
+    by_event: dict[int, dict[str, list[tuple[str, str]]]] = defaultdict(
+        lambda: {"people": [], "objects": [], "locations": []}
+    )
+    for event_id, person_id, role in people_rows:
+        if role != EventPerson.Role.REPORTER:  # a reporter was not there
+            by_event[event_id]["people"].append((f"person:{person_id}", role))
+    for event_id, object_id, role in object_rows:
+        by_event[event_id]["objects"].append((f"object:{object_id}", role))
+    for event_id, location_id, role in location_rows:
+        by_event[event_id]["locations"].append((f"location:{location_id}", role))
+
+    restricted_allowed: set[str] = set()
+    for event_id, parts in by_event.items():
+        event = events.get(event_id)
+        if event is None:
+            continue
+        link_id = f"event:{event_id}"
+        grading = _event_grading(event)
+        if event["intelligence__handling_code"] == HandlingCode.C and (
+            user is not None and event["owning_agency_id"] == user.agency_id
+        ):
+            restricted_allowed.add(link_id)
+        first = timezone.localtime(event["occurred_at"]).date()
+        last = timezone.localtime(event["ended_at"]).date() if event["ended_at"] else first
+        made = _co_occurrence_links(
+            parts, nodes, referral=event["event_type"] == EventType.REFERRAL
+        )
+        for source, target, kind in made:
+            links.append(
+                Link(
+                    source=source,
+                    target=target,
+                    kind=kind,
+                    first_seen=first,
+                    last_seen=max(first, last),
+                    grading=grading,
+                    id=link_id,
+                )
+            )
+        if made:
+            what = EventType(event["event_type"]).label
+            graded = "" if grading == RECORDED_FACT else f" graded {grading}"
+            evidence[link_id] = Evidence(
+                id=link_id,
+                label=f"{what}{graded}, {first:%d/%m/%Y}: {event['summary']}",
+                url=event_url(event_id),
+                handling_conditions=event["intelligence__handling_conditions"] or "",
+            )
+    return PoleGraph(
+        nodes=nodes,
+        links=links,
+        evidence=evidence,
+        restricted_allowed=frozenset(restricted_allowed),
+        access_stamp=access_stamp,
+        change_stamp=change_stamp,
+        built_at=timezone.now(),
+    )
+
+
+_URL_SENTINEL = 987654321
+
+
+def _url_maker(name: str) -> Callable[[int], str]:
+    head, tail = reverse(name, args=[_URL_SENTINEL]).split(str(_URL_SENTINEL))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def person_role(person: Person, *, named_at_risk: bool, today: date) -> str:
+    """The role a person plays in the network (see the module docstring)."""
+    if PersonFlag.SUSPECT in person.flags:
+        return "suspect"
+    if PersonFlag.VICTIM in person.flags:
+        return "victim"
+    is_child = person.date_of_birth is not None and age_on(person.date_of_birth, today) < ADULT_AGE
+    return "at_risk" if is_child and named_at_risk else "none"
+
+
+def _end(pole_link: PoleLink, side: str) -> str:
+    for kind in ("person", "object", "location"):
+        if getattr(pole_link, f"{side}_{kind}_id"):
+            return f"{kind}:{getattr(pole_link, f'{side}_{kind}_id')}"
+    raise ValueError(f"link {pole_link.pk} has no {side} end")  # pragma: no cover - constraint
+
+
+def _event_grading(event: dict[str, Any]) -> str:
+    if event["intelligence__source_evaluation"]:
+        return (
+            f"{event['intelligence__source_evaluation']}"
+            f"{event['intelligence__intelligence_assessment']} "
+            f"{event['intelligence__handling_code']}"
+        )
+    return RECORDED_FACT
+
+
+def _co_occurrence_links(
+    parts: dict[str, list[tuple[str, str]]], nodes: dict[str, NodeInfo], *, referral: bool
+) -> list[tuple[str, str, str]]:
+    """(source, target, kind) for everyone and everything named together in one event."""
+    people: dict[str, set[str]] = defaultdict(set)
+    for node_id, role in parts["people"]:
+        if node_id in nodes:
+            people[node_id].add(role)
+    objects = [(node_id, role) for node_id, role in parts["objects"] if node_id in nodes]
+    places = [(node_id, role) for node_id, role in parts["locations"] if node_id in nodes]
+    made: set[tuple[str, str, str]] = set()
+    for a, b in combinations(sorted(people), 2):
+        if referral:
+            made.add((a, b, "referred_together"))
+        elif EventPerson.Role.FOUND_WITH in people[a] | people[b]:
+            made.add((a, b, "found_with"))
+        else:
+            made.add((a, b, "seen_with"))
+    for person in people:
+        for thing, role in objects:
+            made.add((person, thing, str(role)))
+        for place, role in places:
+            made.add((person, place, LOCATION_ROLE_KIND.get(role, "seen_at")))
+    for thing, _ in objects:
+        for place, _ in places:
+            made.add((thing, place, "seen_at"))
+    return sorted(made)
+
+
+def network_view(user: Any, filters: NetworkFilters | None = None) -> tuple[PoleGraph, NetworkView]:
+    graph = pole_graph(user)
+    return graph, graph.view(filters)
+
+
+# --- pictures: what a screen or the API draws ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkInfo:
+    link: Link
+    label: str
+    evidence: Evidence | None
+
+    @property
+    def key(self) -> str:
+        return f"{self.link.id}|{self.link.source}|{self.link.target}|{self.link.kind}"
+
+
+@dataclass
+class NetworkPicture:
+    """Nodes and links to draw, with each node's distance in hops from the centre."""
+
+    centre: NodeInfo
+    nodes: list[NodeInfo]
+    hops: dict[str, int]
+    links: list[LinkInfo]
+
+    def count(self, kind: str) -> int:
+        return sum(1 for node in self.nodes if node.kind == kind and node.id != self.centre.id)
+
+    @property
+    def people(self) -> list[NodeInfo]:
+        return [n for n in self.nodes if n.kind == "person" and n.id != self.centre.id]
+
+    @property
+    def things(self) -> list[NodeInfo]:
+        return [n for n in self.nodes if n.kind != "person"]
+
+    def links_of(self, node_id: str) -> list[LinkInfo]:
+        return [i for i in self.links if node_id in (i.link.source, i.link.target)]
+
+    def associates(self) -> list[Associate]:
+        """People in the network, nearest and most connected first."""
+        counts: dict[str, int] = defaultdict(int)
+        newest: dict[str, date] = {}
+        for info in self.links:
+            for end in (info.link.source, info.link.target):
+                counts[end] += 1
+                seen = info.link.last_seen or info.link.first_seen
+                if seen and (end not in newest or seen > newest[end]):
+                    newest[end] = seen
+        direct = {
+            info.link.target if info.link.source == self.centre.id else info.link.source: info
+            for info in self.links
+            if self.centre.id in (info.link.source, info.link.target)
+        }
+        how: dict[str, list[str]] = defaultdict(list)
+        for info in self.links:
+            if self.centre.id in (info.link.source, info.link.target):
+                other = info.link.target if info.link.source == self.centre.id else info.link.source
+                if info.label not in how[other]:
+                    how[other].append(info.label)
+        rows = [
+            Associate(
+                node=node,
+                hops=self.hops.get(node.id, 0),
+                links=counts[node.id],
+                how=how.get(node.id, []),
+                last_seen=newest.get(node.id),
+                direct=node.id in direct,
+            )
+            for node in self.people
+        ]
+        return sorted(rows, key=lambda a: (a.hops, -a.links, a.node.label))
+
+
+@dataclass(frozen=True)
+class Associate:
+    node: NodeInfo
+    hops: int
+    links: int
+    how: list[str]
+    last_seen: date | None
+    direct: bool
+
+
+def _picture(graph: PoleGraph, view: NetworkView, centre: str, hops: int) -> NetworkPicture:
+    ids, links = neighbourhood(view, centre, hops=hops)
+    distances = view.graph.distances(source=[view.vertex(centre)], target=None)[0]
+    hop_of = {}
+    for node_id in ids:
+        distance = distances[view.vertex(node_id)]
+        hop_of[node_id] = int(distance) if np.isfinite(distance) else hops
+    return NetworkPicture(
+        centre=graph.nodes[centre],
+        nodes=[graph.nodes[i] for i in ids],
+        hops=hop_of,
+        links=[
+            LinkInfo(link, link_kind_label(link.kind), graph.evidence.get(link.id or ""))
+            for link in links
+        ],
+    )
+
+
+def audit_nodes_shown(user: Any, nodes: Iterable[NodeInfo], via: str) -> None:
+    """Log a consultation of each record a screen or answer names."""
+    shown = [(node.record_type, node.pk) for node in nodes]
+    if shown:
+        audit_log_many(
+            acting_user=user, action=Action.CONSULTATION, objects=shown, detail={"via": via}
+        )
+
+
+def person_network(
+    user: Any,
+    person: Person,
+    filters: NetworkFilters | None = None,
+    *,
+    hops: int = 2,
+    audit: bool = True,
+    graph: PoleGraph | None = None,
+) -> NetworkPicture:
+    """The person's network to `hops` hops as `user` may see it (pass the `local_graph` if
+    already read). Every record shown is logged as consulted (the person themself was logged
+    when fetched)."""
+    if not can_see_record(user, person):
+        raise Http404
+    centre = f"person:{person.pk}"
+    graph = graph or local_graph(user, centre, hops=hops)
+    picture = _picture(graph, graph.view(filters), centre, hops)
+    if audit:
+        audit_nodes_shown(user, (n for n in picture.nodes if n.id != picture.centre.id), "network")
+    return picture
+
+
+def node_neighbourhood(
+    user: Any, node_id: str, filters: NetworkFilters | None = None, *, hops: int = 1
+) -> NetworkPicture:
+    """Expand a node: its neighbourhood as `user` may see it; 404 if it is not visible."""
+    graph = local_graph(user, node_id, hops=hops)
+    if node_id not in graph.nodes:
+        raise Http404
+    picture = _picture(graph, graph.view(filters), node_id, hops)
+    audit_nodes_shown(user, picture.nodes, "network")
+    return picture
+
+
+@dataclass(frozen=True)
+class HopInfo:
+    start: NodeInfo
+    end: NodeInfo
+    links: list[LinkInfo]
+
+
+def path_between(
+    user: Any,
+    from_id: str,
+    to_id: str,
+    filters: NetworkFilters | None = None,
+    *,
+    graph: PoleGraph | None = None,
+) -> list[HopInfo] | None:
+    """The fewest-hops path between two nodes the user may see, with the evidence on each hop;
+    None when they are not connected in what the user may see. 404 if either is hidden.
+    Searches the whole network unless given a graph (a `local_graph` of radius r holds every
+    shortest path of up to r hops from its centre)."""
+    graph = graph or pole_graph(user)
+    view = graph.view(filters)
+    if from_id not in graph.nodes or to_id not in graph.nodes:
+        raise Http404
+    found = shortest_path(view, from_id, to_id)
+    if found is None:
+        return None
+    hops = [
+        HopInfo(
+            start=graph.nodes[hop.from_id],
+            end=graph.nodes[hop.to_id],
+            links=[
+                LinkInfo(link, link_kind_label(link.kind), graph.evidence.get(link.id or ""))
+                for link in hop.links
+            ],
+        )
+        for hop in found
+    ]
+    on_path = {hop.start.id: hop.start for hop in hops} | {hop.end.id: hop.end for hop in hops}
+    audit_nodes_shown(user, on_path.values(), "network path")
+    return hops
+
+
+# --- whole-force analysis: group-based CSE -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Association:
+    suspects: tuple[str, ...]
+    via: str | None
+    links: tuple[LinkInfo, ...]
+
+
+@dataclass(frozen=True)
+class KeyPlayerInfo:
+    id: str
+    score: float
+    degree: int
+    betweenness: float | None
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    """A community flagged as group-based CSE (NPCC definition: two or more associated
+    individuals involved in the sexual exploitation of a child), with its evidence."""
+
+    key: str
+    number: int
+    members: tuple[str, ...]
+    suspects: tuple[str, ...]
+    children: tuple[str, ...]
+    key_players: tuple[KeyPlayerInfo, ...]
+    newest_activity: date | None
+    associations: tuple[Association, ...]
+    child_links: tuple[LinkInfo, ...]
+    evidence: tuple[LinkInfo, ...]
+    inner_links: int
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+
+@dataclass
+class ForceAnalysis:
+    analysed_at: datetime
+    access_stamp: str
+    change_stamp: str
+    node_count: int
+    link_count: int
+    community_count: int
+    groups: list[GroupSummary]
+    nodes: dict[str, NodeInfo]
+
+    def group(self, key: str) -> GroupSummary | None:
+        return next((g for g in self.groups if g.key == key), None)
+
+    def groups_of(self, node_id: str) -> list[GroupSummary]:
+        return [g for g in self.groups if node_id in g.members]
+
+    def named(self, group: GroupSummary) -> NamedGroup:
+        """The group with its people as nodes (names, links to records) for display."""
+        return NamedGroup(
+            group=group,
+            suspects=[self.nodes[i] for i in group.suspects],
+            children=[self.nodes[i] for i in group.children],
+            key_players=[(self.nodes[p.id], p) for p in group.key_players],
+        )
+
+    def named_groups(self, node_id: str | None = None) -> list[NamedGroup]:
+        """Every flagged group, or those `node_id` is in, named for display."""
+        found = self.groups if node_id is None else self.groups_of(node_id)
+        return [self.named(group) for group in found]
+
+
+@dataclass(frozen=True)
+class NamedGroup:
+    group: GroupSummary
+    suspects: list[NodeInfo]
+    children: list[NodeInfo]
+    key_players: list[tuple[NodeInfo, KeyPlayerInfo]]
+
+
+def group_key(suspects: Iterable[str], children: Iterable[str]) -> str:
+    """A group's stable name: the same suspects and children give the same key whatever else
+    joins the community, so a bookmarked group page keeps working."""
+    text = ",".join(sorted(suspects)) + "/" + ",".join(sorted(children))
+    return hashlib.sha256(text.encode()).hexdigest()[:10]
+
+
+def force_analysis(user: Any | None, *, refresh: bool = False) -> ForceAnalysis:
+    """Communities and group-based CSE flags over everything `user` may see (None: every record,
+    no handling-code C links). Kept for ANALYSIS_SECONDS unless `refresh`, and shared by users
+    who may see exactly the same records."""
+    stamps = data_stamps(user)
+    key = _viewer_key(user, stamps)
+    found = None if refresh else _ANALYSES.get(key)
+    if found is None:
+        found = _analyse(pole_graph(user, stamps))
+        _ANALYSES.set(key, found, ANALYSIS_SECONDS)
+    return found
+
+
+def analysis_for_page(user: Any) -> ForceAnalysis | None:
+    """The analysis a person's page shows flags from: the kept one, or a new one when what the
+    user may see is small enough to analyse at once (INLINE_ANALYSIS_RECORDS); otherwise None
+    and the page offers the Groups view, so opening a record never waits on the whole force."""
+    stamps = recent_data_stamps(user)
+    found = _ANALYSES.get(_viewer_key(user, stamps))
+    if found is None and stamps.records <= INLINE_ANALYSIS_RECORDS:
+        found = force_analysis(user)
+    return found
+
+
+def analysis_is_stale(user: Any | None, analysis: ForceAnalysis) -> bool:
+    """True when records have been edited since the analysis ran."""
+    return analysis.change_stamp != data_stamps(user).change
+
+
+def analysis_resolution(view: NetworkView) -> float:
+    """Leiden resolution for the whole-force analysis (see the module docstring)."""
+    return max(RESOLUTION_FLOOR, float(view.weight.sum()) / MODULARITY_REFERENCE_WEIGHT)
+
+
+def _analyse(graph: PoleGraph) -> ForceAnalysis:
+    view = graph.view()
+    result = analyse(view, seed=0, resolution=analysis_resolution(view))
+    membership = result.communities.membership
+    # Newest activity per community: the latest date on any link inside it.
+    dated = np.maximum(
+        view.network.first_seen[view.links], view.network.last_seen[view.links]
+    ).astype(np.int64)
+    inner = membership[view.src] == membership[view.dst]
+    newest = np.zeros(len(result.communities), dtype=np.int64)
+    np.maximum.at(newest, membership[view.src[inner]], dated[inner])
+    inner_counts = np.bincount(membership[view.src[inner]], minlength=len(result.communities))
+
+    def info(link: Link) -> LinkInfo:
+        return LinkInfo(link, link_kind_label(link.kind), graph.evidence.get(link.id or ""))
+
+    groups = []
+    for number, (community, flag) in enumerate(sorted(result.flags.items()), start=1):
+        players = result.key_players.get(community, [])
+        groups.append(
+            GroupSummary(
+                key=group_key(flag.suspects, flag.children),
+                number=number,
+                members=tuple(result.communities.members(community)),
+                suspects=flag.suspects,
+                children=flag.children,
+                key_players=tuple(
+                    KeyPlayerInfo(p.id, p.score, p.degree, p.betweenness) for p in players
+                ),
+                newest_activity=(
+                    date.fromordinal(int(newest[community])) if newest[community] else None
+                ),
+                associations=tuple(
+                    Association(a.suspects, a.via, tuple(info(link) for link in a.links))
+                    for a in flag.associations
+                ),
+                child_links=tuple(info(link) for link in flag.child_links),
+                evidence=tuple(info(link) for link in flag.evidence),
+                inner_links=int(inner_counts[community]),
+            )
+        )
+    # Most recent activity first: the group most likely to be harming a child now.
+    groups.sort(key=lambda g: (g.newest_activity or date.min, g.size), reverse=True)
+    return ForceAnalysis(
+        analysed_at=timezone.now(),
+        access_stamp=graph.access_stamp,
+        change_stamp=graph.change_stamp,
+        node_count=view.node_count,
+        link_count=view.link_count,
+        community_count=len(result.communities),
+        groups=groups,
+        nodes=graph.nodes,
+    )
+
+
+def group_for(user: Any, key: str, *, audit: bool = True) -> tuple[ForceAnalysis, GroupSummary]:
+    """One flagged group by key, as `user` may see it; 404 if there is none (or no longer)."""
+    analysis = force_analysis(user)
+    found = analysis.group(key)
+    if found is None:
+        raise Http404
+    if audit:
+        audit_nodes_shown(user, (analysis.nodes[m] for m in found.members), "network group")
+    return analysis, found
+
+
+def audit_groups_shown(user: Any, analysis: ForceAnalysis) -> None:
+    """The Groups list names suspects, children and key players: log each as consulted."""
+    shown: dict[str, NodeInfo] = {}
+    for group in analysis.groups:
+        for node_id in (*group.suspects, *group.children, *(p.id for p in group.key_players)):
+            shown[node_id] = analysis.nodes[node_id]
+    audit_nodes_shown(user, shown.values(), "network groups")
+
+
+@dataclass(frozen=True)
+class PersonGroupFlag:
+    """For screening (a derived observation): this person is in a community flagged as
+    group-based CSE. Ids are people's primary keys."""
+
+    group_key: str
+    role: str  # "child" or "suspect" or "member"
+    suspect_ids: tuple[int, ...]
+    child_ids: tuple[int, ...]
+    newest_activity: date | None
+    evidence: tuple[str, ...]  # plain-language lines naming the evidence records
+    url: str
+
+
+def group_flags_for_person(
+    person: Person | int, *, user: Any | None = None
+) -> list[PersonGroupFlag]:
+    """The group-based CSE flags a person is part of, for the screening of a child (issue 10:
+    the flag "feeds the screening of those children (a derived observation)").
+
+    Pass the viewing `user` whenever the result is shown to someone: the analysis then covers
+    only what they may see. Without a user the analysis covers every record but no
+    handling-code C intelligence (no one's conditions are known), as for a system job. Uses
+    the cached whole-force analysis (at most ANALYSIS_SECONDS old)."""
+    pk = person if isinstance(person, int) else person.pk
+    node_id = f"person:{pk}"
+    analysis = force_analysis(user)
+    flags = []
+    for group in analysis.groups_of(node_id):
+        role = (
+            "child"
+            if node_id in group.children
+            else "suspect"
+            if node_id in group.suspects
+            else "member"
+        )
+        flags.append(
+            PersonGroupFlag(
+                group_key=group.key,
+                role=role,
+                suspect_ids=tuple(analysis.nodes[s].pk for s in group.suspects),
+                child_ids=tuple(analysis.nodes[c].pk for c in group.children),
+                newest_activity=group.newest_activity,
+                evidence=tuple(
+                    dict.fromkeys(
+                        info.evidence.label for info in group.evidence if info.evidence is not None
+                    )
+                ),
+                url=reverse("network_group", args=[group.key]),
+            )
+        )
+    return flags

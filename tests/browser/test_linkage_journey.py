@@ -1,0 +1,105 @@
+"""An analyst runs linkage, reviews a possible duplicate side by side, links the two records as
+the same person, sees them on the person page, and unmerges them; and (once the add-a-person
+form loads it) "already known?" suggests the child while a user types her in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import sign_in
+from vigil.people import services
+from vigil.synthetic.demo_area import DEMO_PASSWORD, build_demo_area
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+PERSON_FORM = (
+    Path(__file__).parents[2] / "src/vigil/people/templates/people/person_form.html"
+).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def demo(settings: Any) -> dict[str, Any]:
+    settings.VIGIL_LINKAGE_LAUNCHER = "inline"  # the run happens within the button's request
+    area = build_demo_area()
+    kayleigh = area["kayleigh"]
+    # The missing-person team's record of the same child: a nickname and a misspelt surname.
+    area["kay"] = services.person_create(
+        acting_user=area["users"]["investigator"],
+        given_names="Kay",
+        family_name="Smyth",
+        date_of_birth=kayleigh.date_of_birth,
+        gender="female",
+    )
+    return area
+
+
+def test_review_a_possible_duplicate_link_and_unmerge(page: Any, demo: Any) -> None:
+    sign_in(page, "analyst", DEMO_PASSWORD)
+    page.get_by_role("link", name="Possible duplicates").click()
+    assert page.get_by_role("heading", name="Possible duplicates").is_visible()
+    page.get_by_role("button", name="Run linkage now").click()
+    assert page.get_by_text("Linkage run started").is_visible()
+    status = page.locator("#linkage-run [data-run-field=status_label]")
+    assert status.inner_text() == "Finished"
+
+    row = page.locator("#candidate-matches tr", has_text="Kay Smyth")
+    assert "Kayleigh Smith" in row.locator("td").first.inner_text()
+    row.get_by_role("link", name="Review").click()
+
+    assert page.get_by_role("heading", name="Are these the same person?").is_visible()
+    cards = page.locator("#side-by-side")
+    assert cards.get_by_role("link", name="Kayleigh Smith").is_visible()
+    assert cards.get_by_role("link", name="Kay Smyth").is_visible()
+    assert cards.locator(".govuk-tag--green").first.is_visible()  # date of birth agrees
+    assert (
+        page.locator("#evidence")
+        .get_by_text("Given name nickname or spelling variant")
+        .is_visible()
+    )
+
+    page.get_by_label("Not the same person: never suggest this pair again").check()
+    page.get_by_role("button", name="Save decision").click()
+    assert (
+        page.locator(".govuk-error-summary")
+        .get_by_text("Say why these are not the same person")
+        .is_visible()
+    )
+
+    page.get_by_label("Same person: link these records").check()
+    page.get_by_label("Why?").fill("Same date of birth; Kay is her nickname at school")
+    page.get_by_role("button", name="Save decision").click()
+    assert page.get_by_text("Linked as the same person").is_visible()
+
+    page.goto(f"/people/{demo['kay'].pk}/")
+    panel = page.locator("#panel-same-person")
+    assert panel.get_by_role("link", name="Kayleigh Smith").is_visible()
+    panel.get_by_role("link", name="Unmerge").click()
+    page.get_by_role("button", name="Unmerge").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    page.get_by_label("Why are these not the same person?").fill("Checked with school: twins")
+    page.get_by_role("button", name="Unmerge").click()
+    assert page.get_by_text("is no longer linked to other records").is_visible()
+    assert page.locator("#panel-same-person").count() == 0
+
+
+@pytest.mark.xfail(
+    "data-already-known" not in PERSON_FORM,
+    reason="needs the lead's two template lines in people/person_form.html (see the linkage "
+    "report): data-already-known on the form and the already_known.mjs module script",
+    strict=True,
+)
+def test_already_known_while_adding_a_person(page: Any, demo: Any) -> None:
+    sign_in(page, "investigator", DEMO_PASSWORD)
+    page.goto("/people/new/")
+    page.get_by_label("Given names").fill("Kaylee")
+    page.get_by_label("Family name").fill("Smith")
+    born = demo["kayleigh"].date_of_birth
+    page.get_by_label("Day").fill(str(born.day))
+    page.get_by_label("Month").fill(str(born.month))
+    page.get_by_label("Year").fill(str(born.year))
+    suggestions = page.locator("[data-already-known-results]")
+    suggestions.get_by_role("heading", name="Already known?").wait_for()  # as the user types
+    assert suggestions.get_by_role("link", name="Kayleigh Smith").is_visible()
