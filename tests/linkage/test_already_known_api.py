@@ -55,8 +55,17 @@ def test_suggests_the_child_as_typed_and_audits_it(kayleigh: Any, colleague: Any
     assert "Already known" in audit[0].justification
 
 
-def test_new_people_are_indexed_on_the_next_lookup(kayleigh: Any, colleague: Any) -> None:
-    assert not PersonLinkageRecord.objects.exists()
+def test_people_are_indexed_when_the_people_services_create_them(kayleigh: Any) -> None:
+    # The linkage app registers refresh_person_linkage as a people-services index hook.
+    assert PersonLinkageRecord.objects.filter(person=kayleigh).exists()
+    assert PersonBlockingKey.objects.filter(person=kayleigh, key="1gf:kayleigh|smith").exists()
+
+
+def test_people_missing_from_the_index_are_indexed_on_the_next_lookup(
+    kayleigh: Any, colleague: Any
+) -> None:
+    PersonBlockingKey.objects.all().delete()
+    PersonLinkageRecord.objects.all().delete()
     signed_in(colleague).get(URL, {"given_names": "Kay", "family_name": "Smith"})
     assert PersonLinkageRecord.objects.filter(person=kayleigh).exists()
     assert PersonBlockingKey.objects.filter(person=kayleigh, key="1gf:kayleigh|smith").exists()

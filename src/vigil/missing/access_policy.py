@@ -46,6 +46,8 @@ POLICY: dict[str, AccessPolicy] = {
     "api_missing_interviews": AccessPolicy(CASE_WORKER),
     "api_missing_repeat": AccessPolicy(CASE_WORKER),
     "api_missing_where_found": AccessPolicy(CASE_WORKER),
+    # Nearest fit: a signed-in user who does not work with cases gets 403 here (the API's role
+    # check comes before the look-up, the same for every pk), where RECORD says 404.
     "api_missing_episode": _record(EPISODE, api=True),
     # POST only: anyone but a case worker gets 403 before the episode is looked up.
     "api_missing_regrade": AccessPolicy(CASE_WORKER, post_only=True),
