@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
 from vigil.synthetic.demo_area import DEMO_PASSWORD, build_demo_area
@@ -16,27 +17,29 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 def test_search_timeline_and_record_intelligence(page: Any, live_server: Any) -> None:
     build_demo_area()
     sign_in(page, "investigator", DEMO_PASSWORD)
-    assert page.get_by_role("heading", name="Welcome, Sam Okafor").is_visible()
+    expect(page.get_by_role("heading", name="Welcome, Sam Okafor")).to_be_visible()
 
     page.get_by_label("Quick search").fill("Kay Smith")
     page.get_by_role("button", name="Search").click()
     results = page.locator("#people-results")
-    assert results.get_by_role("link", name="Kayleigh Smith").is_visible()
+    expect(results.get_by_role("link", name="Kayleigh Smith")).to_be_visible()
 
     results.get_by_role("link", name="Kayleigh Smith").click()
     assert page.locator("#person-name").inner_text() == "Kayleigh Smith"
     timeline = page.locator("#timeline")
-    assert timeline.get_by_text("Found in car at Riverside Park with adult male").is_visible()
+    expect(timeline.get_by_text("Found in car at Riverside Park with adult male")).to_be_visible()
 
     page.get_by_role("checkbox", name="Missing episode").check()
     page.get_by_role("button", name="Filter timeline").click()
-    assert page.locator("#timeline").get_by_text("Missing from Oakfield House").first.is_visible()
+    expect(
+        page.locator("#timeline").get_by_text("Missing from Oakfield House").first
+    ).to_be_visible()
     assert page.locator("#timeline").get_by_text("Found in car at Riverside Park").count() == 0
 
     page.get_by_role("link", name="Record intelligence").click()
     page.get_by_role("button", name="Record intelligence").click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.get_by_text("Select the source evaluation (1, 2 or 3)").is_visible()
+    expect(summary.get_by_text("Select the source evaluation (1, 2 or 3)")).to_be_visible()
 
     page.get_by_label("Summary").fill("Seen with Lee Marsh at the Station Hotel car park")
     page.get_by_label("Intelligence", exact=True).fill(
@@ -50,9 +53,9 @@ def test_search_timeline_and_record_intelligence(page: Any, live_server: Any) ->
     page.get_by_label("P - Lawful sharing permitted", exact=True).check()
     page.get_by_role("button", name="Record intelligence").click()
 
-    assert page.get_by_text("Intelligence report recorded (1BP)").is_visible()
+    expect(page.get_by_text("Intelligence report recorded (1BP)")).to_be_visible()
     entry = page.locator("#timeline li", has_text="Seen with Lee Marsh at the Station Hotel")
-    assert entry.is_visible()
+    expect(entry).to_be_visible()
     assert entry.locator(".vigil-grading").inner_text() == "1BP"
 
 
@@ -63,4 +66,4 @@ def test_sign_in_is_required_and_bad_password_is_refused(page: Any, live_server:
     page.get_by_label("Username").fill("investigator")
     page.get_by_label("Password").fill("wrong password")
     page.get_by_role("button", name="Sign in").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
 from vigil.people import services
@@ -39,9 +40,9 @@ def demo(settings: Any) -> dict[str, Any]:
 def test_review_a_possible_duplicate_link_and_unmerge(page: Any, demo: Any) -> None:
     sign_in(page, "analyst", DEMO_PASSWORD)
     page.get_by_role("link", name="Possible duplicates").click()
-    assert page.get_by_role("heading", name="Possible duplicates").is_visible()
+    expect(page.get_by_role("heading", name="Possible duplicates")).to_be_visible()
     page.get_by_role("button", name="Run linkage now").click()
-    assert page.get_by_text("Linkage run started").is_visible()
+    expect(page.get_by_text("Linkage run started")).to_be_visible()
     status = page.locator("#linkage-run [data-run-field=status_label]")
     assert status.inner_text() == "Finished"
 
@@ -49,10 +50,10 @@ def test_review_a_possible_duplicate_link_and_unmerge(page: Any, demo: Any) -> N
     assert "Kayleigh Smith" in row.locator("td").first.inner_text()
     row.get_by_role("link", name="Review").click()
 
-    assert page.get_by_role("heading", name="Are these the same person?").is_visible()
+    expect(page.get_by_role("heading", name="Are these the same person?")).to_be_visible()
     cards = page.locator("#side-by-side")
-    assert cards.get_by_role("link", name="Kayleigh Smith").is_visible()
-    assert cards.get_by_role("link", name="Kay Smyth").is_visible()
+    expect(cards.get_by_role("link", name="Kayleigh Smith")).to_be_visible()
+    expect(cards.get_by_role("link", name="Kay Smyth")).to_be_visible()
     assert cards.locator(".govuk-tag--green").first.is_visible()  # date of birth agrees
     assert (
         page.locator("#evidence")
@@ -62,26 +63,25 @@ def test_review_a_possible_duplicate_link_and_unmerge(page: Any, demo: Any) -> N
 
     page.get_by_label("Not the same person: never suggest this pair again").check()
     page.get_by_role("button", name="Save decision").click()
-    assert (
-        page.locator(".govuk-error-summary")
-        .get_by_text("Say why these are not the same person")
-        .is_visible()
-    )
+    # expect() waits for the page the click submitted; is_visible() would race it.
+    expect(
+        page.locator(".govuk-error-summary").get_by_text("Say why these are not the same person")
+    ).to_be_visible()
 
     page.get_by_label("Same person: link these records").check()
     page.get_by_label("Why?").fill("Same date of birth; Kay is her nickname at school")
     page.get_by_role("button", name="Save decision").click()
-    assert page.get_by_text("Linked as the same person").is_visible()
+    expect(page.get_by_text("Linked as the same person")).to_be_visible()
 
     page.goto(f"/people/{demo['kay'].pk}/")
     panel = page.locator("#panel-same-person")
-    assert panel.get_by_role("link", name="Kayleigh Smith").is_visible()
+    expect(panel.get_by_role("link", name="Kayleigh Smith")).to_be_visible()
     panel.get_by_role("link", name="Unmerge").click()
     page.get_by_role("button", name="Unmerge").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     page.get_by_label("Why are these not the same person?").fill("Checked with school: twins")
     page.get_by_role("button", name="Unmerge").click()
-    assert page.get_by_text("is no longer linked to other records").is_visible()
+    expect(page.get_by_text("is no longer linked to other records")).to_be_visible()
     assert page.locator("#panel-same-person").count() == 0
 
 
@@ -102,4 +102,4 @@ def test_already_known_while_adding_a_person(page: Any, demo: Any) -> None:
     page.get_by_label("Year").fill(str(born.year))
     suggestions = page.locator("[data-already-known-results]")
     suggestions.get_by_role("heading", name="Already known?").wait_for()  # as the user types
-    assert suggestions.get_by_role("link", name="Kayleigh Smith").is_visible()
+    expect(suggestions.get_by_role("link", name="Kayleigh Smith")).to_be_visible()

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from vigil.missing import services
 from vigil.people.models import Location
@@ -63,7 +64,7 @@ def test_report_return_interview_and_disclosure(page: Any, live_server: Any) -> 
     page.get_by_label("Children's home").check()
     page.get_by_role("button", name="Report missing").click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.get_by_text("Select the missing-person risk level").is_visible()
+    expect(summary.get_by_text("Select the missing-person risk level")).to_be_visible()
     page.get_by_label("Medium").check()
     page.get_by_label("Reason for the risk level").fill("Known CSE concerns; went missing before")
     page.get_by_label("Grading officer").fill("PS 1234 Hale")
@@ -72,12 +73,12 @@ def test_report_return_interview_and_disclosure(page: Any, live_server: Any) -> 
 
     # She is on the Missing now list.
     page.get_by_role("link", name="Missing", exact=True).click()
-    assert page.locator("#missing-now").get_by_text("Kayleigh Smith").is_visible()
+    expect(page.locator("#missing-now").get_by_text("Kayleigh Smith")).to_be_visible()
     page.locator("#missing-now").get_by_role("link", name="MP-").click()
 
     # Record the return: found at the Station Hotel with Lee Marsh.
     page.get_by_role("link", name="Record the return").first.click()
-    assert page.locator("#references").get_by_text(f"P-{lee.pk}").is_visible()
+    expect(page.locator("#references").get_by_text(f"P-{lee.pk}")).to_be_visible()
     fill_date(page, today - timedelta(days=1))
     page.get_by_label("Time found or returned").fill("02:15")
     page.get_by_label("Found by police").check()
@@ -85,16 +86,16 @@ def test_report_return_interview_and_disclosure(page: Any, live_server: Any) -> 
     page.get_by_label("Found with (person references)").fill(f"P-{lee.pk}")
     page.get_by_label("Vehicles involved (registration marks)").fill("AB12 CDE")
     page.get_by_role("button", name="Record the return").click()
-    assert page.get_by_text("the return home interview is now due").is_visible()
+    expect(page.get_by_text("the return home interview is now due")).to_be_visible()
     details = page.locator("#return-details")
-    assert details.get_by_role("link", name="Lee Marsh").is_visible()
-    assert details.get_by_text("Station Hotel").is_visible()
+    expect(details.get_by_role("link", name="Lee Marsh")).to_be_visible()
+    expect(details.get_by_text("Station Hotel")).to_be_visible()
 
     # The interview is due, 72 hours after the return.
     interview = page.locator("#interview")
     assert interview.locator(".vigil-rhi--due").inner_text() == "Due"
     page.goto("/missing/interviews/")
-    assert page.locator("#interviews").get_by_text("Kayleigh Smith").is_visible()
+    expect(page.locator("#interviews").get_by_text("Kayleigh Smith")).to_be_visible()
     page.goto(f"/people/{kayleigh.pk}/")
     page.locator("#missing-timeline").get_by_role("link", name="MP-").first.click()
 
@@ -104,29 +105,31 @@ def test_report_return_interview_and_disclosure(page: Any, live_server: Any) -> 
     fill_date(page, today)
     page.get_by_label("Time").fill("10:00")
     page.get_by_role("button", name="Save").click()
-    assert page.locator("#interview .vigil-rhi--completed").is_visible()
+    expect(page.locator("#interview .vigil-rhi--completed")).to_be_visible()
     page.get_by_label("What the child disclosed").fill(
         "Lee bought me a new phone and takes me to the hotel at weekends."
     )
     page.get_by_role("button", name="Record disclosure").click()
-    assert page.locator("#disclosures").get_by_text("Lee bought me a new phone").is_visible()
+    expect(page.locator("#disclosures").get_by_text("Lee bought me a new phone")).to_be_visible()
 
     if services.observation_service() is not None:
         page.get_by_role("link", name="Record as observation").click()
         page.get_by_label("Has unexplained gifts or new possessions").check()
         page.get_by_role("button", name="Record as observations").click()
-        assert page.get_by_text("Recorded as 1 observation").is_visible()
-        assert page.locator("#disclosures").get_by_text("Observation recorded").is_visible()
+        expect(page.get_by_text("Recorded as 1 observation")).to_be_visible()
+        expect(page.locator("#disclosures").get_by_text("Observation recorded")).to_be_visible()
 
     page.get_by_role("link", name="Record as intelligence").click()
     page.get_by_role("button", name="Record as intelligence").click()
-    assert page.get_by_text("Recorded as intelligence (2AP)").is_visible()
+    expect(page.get_by_text("Recorded as intelligence (2AP)")).to_be_visible()
 
     # The episode is on her page: the summary, the episode timeline and the main timeline.
     page.goto(f"/people/{kayleigh.pk}/")
     timeline = page.locator("#missing-timeline")
-    assert timeline.get_by_role("link", name="Station Hotel").first.is_visible()
-    assert timeline.get_by_role("link", name="Lee Marsh").first.is_visible()
-    assert page.locator("#missing-summary").get_by_role("link", name="Station Hotel").is_visible()
-    assert page.locator("#missing-indicators").get_by_text("location of concern").is_visible()
-    assert page.locator("#timeline").get_by_text("Missing from").first.is_visible()
+    expect(timeline.get_by_role("link", name="Station Hotel").first).to_be_visible()
+    expect(timeline.get_by_role("link", name="Lee Marsh").first).to_be_visible()
+    expect(
+        page.locator("#missing-summary").get_by_role("link", name="Station Hotel")
+    ).to_be_visible()
+    expect(page.locator("#missing-indicators").get_by_text("location of concern")).to_be_visible()
+    expect(page.locator("#timeline").get_by_text("Missing from").first).to_be_visible()

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from vigil.people.models import Person
 from vigil.synthetic.demo_area import build_demo_area
@@ -45,10 +46,10 @@ def test_victims_network_shows_the_group_and_opens_a_record(page: Any, live_serv
 
     page.goto(f"/people/{kayleigh.pk}/")
     panel = page.locator("#panel-network")
-    assert panel.get_by_text("Possible group-based CSE").is_visible()
+    expect(panel.get_by_text("Possible group-based CSE")).to_be_visible()
     panel.get_by_role("link", name="See Kayleigh Smith's network chart").click()
 
-    assert page.get_by_role("heading", name="Network of Kayleigh Smith").is_visible()
+    expect(page.get_by_role("heading", name="Network of Kayleigh Smith")).to_be_visible()
     flag = page.locator(".vigil-group-flag")
     assert "associated suspects Jason Cole and Lee Marsh" in flag.inner_text()
     assert "Kayleigh Smith and Chloe Turner" in flag.inner_text()
@@ -82,7 +83,9 @@ def test_expand_a_node_and_find_the_group_in_the_groups_view(page: Any, live_ser
 
     page.get_by_role("link", name="Networks").click()
     groups = page.locator("#network-groups")
-    assert groups.get_by_role("link", name="Lee Marsh").is_visible()
+    expect(groups.get_by_role("link", name="Lee Marsh")).to_be_visible()
     groups.get_by_role("link", name="Group 1").click()
-    assert page.get_by_role("heading", name="Group 1: possible group-based CSE").is_visible()
-    assert page.locator("#group-summary").get_by_role("link", name="Kayleigh Smith").is_visible()
+    expect(page.get_by_role("heading", name="Group 1: possible group-based CSE")).to_be_visible()
+    expect(
+        page.locator("#group-summary").get_by_role("link", name="Kayleigh Smith")
+    ).to_be_visible()

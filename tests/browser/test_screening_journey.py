@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from vigil.people.models import Person
 from vigil.synthetic.demo_area import DEMO_PASSWORD, build_demo_area
@@ -66,8 +67,10 @@ def test_record_a_concern_override_and_see_the_sibling_task(page: Any, live_serv
     panel = page.locator("#panel-cse-screening")
     assert panel.locator("#screening-level").inner_text() == "High"
     evidence = panel.locator("#screening-evidence")
-    assert evidence.get_by_text("Found at a location of concern").first.is_visible()
-    assert evidence.get_by_role("link", name="Found in car at Riverside Park").first.is_visible()
+    expect(evidence.get_by_text("Found at a location of concern").first).to_be_visible()
+    expect(
+        evidence.get_by_role("link", name="Found in car at Riverside Park").first
+    ).to_be_visible()
 
     # Her brother now has a "consider screening" task, on his page and on the task list.
     _open(page, tyler)
@@ -75,14 +78,16 @@ def test_record_a_concern_override_and_see_the_sibling_task(page: Any, live_serv
     assert "Consider screening: sibling Kayleigh Smith reached high" in task.inner_text()
     page.get_by_role("link", name="Screening", exact=True).click()
     page.get_by_role("link", name="Tasks").click()
-    assert page.locator("#tasks").get_by_role("link", name="Tyler Smith", exact=True).is_visible()
+    expect(
+        page.locator("#tasks").get_by_role("link", name="Tyler Smith", exact=True)
+    ).to_be_visible()
 
     # Record a concern for Tyler; first with a mistake, then properly.
     _open(page, tyler)
     page.get_by_role("link", name="Record a concern").click()
     page.get_by_role("button", name="Save and re-screen").click()
     errors = page.locator(".govuk-error-summary")
-    assert errors.get_by_role("link", name="Select at least one warning sign").is_visible()
+    expect(errors.get_by_role("link", name="Select at least one warning sign")).to_be_visible()
     page.get_by_label("Absent, truanting or disengaged from school").check()
     page.get_by_label("Has unexplained gifts or new possessions").check()
     seen = date.today() - timedelta(days=3)
@@ -94,10 +99,10 @@ def test_record_a_concern_override_and_see_the_sibling_task(page: Any, live_serv
     page.get_by_role("button", name="Save and re-screen").click()
 
     panel = page.locator("#panel-cse-screening")
-    assert page.get_by_text("Concern recorded (2 signs); re-screened").is_visible()
+    expect(page.get_by_text("Concern recorded (2 signs); re-screened")).to_be_visible()
     assert panel.locator("#screening-level").inner_text() == "Low"
     reasons = panel.locator("#screening-reasons")
-    assert reasons.get_by_text("Has unexplained gifts or new possessions").first.is_visible()
+    expect(reasons.get_by_text("Has unexplained gifts or new possessions").first).to_be_visible()
     assert "missed 6 days" in reasons.inner_text()
 
     # Professional judgement: raise to medium, with the reason beside the rule result.
@@ -117,5 +122,5 @@ def test_record_a_concern_override_and_see_the_sibling_task(page: Any, live_serv
     panel.get_by_role("link", name="Close task").click()
     page.get_by_label("Screened: I have recorded what is known").check()
     page.get_by_role("button", name="Close task").click()
-    assert page.get_by_text("Task closed").is_visible()
+    expect(page.get_by_text("Task closed")).to_be_visible()
     assert page.locator(".vigil-screening-task").count() == 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.accounts.totp import code_for_secret, fresh_code, totp_code
 from tests.browser.conftest import sign_in
@@ -38,17 +39,19 @@ def test_sign_in_with_an_authenticator_code(page: Any, live_server: Any) -> None
         "999999" if totp_code(device.bin_key) != "999999" else "111111"
     )
     page.get_by_role("button", name="Continue").click()
-    assert page.locator(".govuk-error-summary").get_by_text("The code is not right").is_visible()
+    expect(
+        page.locator(".govuk-error-summary").get_by_text("The code is not right")
+    ).to_be_visible()
 
     page.wait_for_timeout(1100)  # django-otp makes you wait a second after a wrong code
     page.get_by_label("Code from your authenticator app").fill(fresh_code(device))
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url("**/")
-    assert page.get_by_role("heading", name="Welcome, Sam Okafor").is_visible()
+    expect(page.get_by_role("heading", name="Welcome, Sam Okafor")).to_be_visible()
 
     page.get_by_role("link", name="Your account").click()
     page.get_by_role("button", name="Sign out everywhere").click()
-    assert page.get_by_text("You have been signed out on every device").is_visible()
+    expect(page.get_by_text("You have been signed out on every device")).to_be_visible()
     page.goto("/search/")
     assert "/sign-in/" in page.url
 
@@ -61,7 +64,7 @@ def test_first_sign_in_sets_up_the_authenticator(page: Any, live_server: Any) ->
     password_step(page, "nurse", DEMO_PASSWORD)
     page.wait_for_url("**/account/authenticator/**")
     qr = page.locator("#authenticator-qr")
-    assert qr.is_visible()
+    expect(qr).to_be_visible()
     assert qr.get_attribute("src").startswith("data:image/svg+xml;base64,")
     assert qr.evaluate("image => image.naturalWidth") > 0  # rendered, not blocked by the CSP
     page.get_by_text("I cannot scan the QR code").click()
@@ -84,11 +87,11 @@ def test_lockout_after_repeated_failures(browser: Any, live_server: Any) -> None
     for attempt in range(1, 6):
         password_step(page, "analyst", f"wrong password {attempt}")
         if attempt < 5:
-            assert page.locator(".govuk-error-summary").is_visible()
-    assert page.get_by_role("heading", name="You cannot sign in at the moment").is_visible()
-    assert page.get_by_text("try again in 30 minutes").is_visible()
+            expect(page.locator(".govuk-error-summary")).to_be_visible()
+    expect(page.get_by_role("heading", name="You cannot sign in at the moment")).to_be_visible()
+    expect(page.get_by_text("try again in 30 minutes")).to_be_visible()
     password_step(page, "analyst", DEMO_PASSWORD)  # the right password is refused too
-    assert page.get_by_role("heading", name="You cannot sign in at the moment").is_visible()
+    expect(page.get_by_role("heading", name="You cannot sign in at the moment")).to_be_visible()
     context.close()
     assert all("status of 429" in message for message in console), console
 
@@ -99,12 +102,12 @@ def test_why_are_you_looking(page: Any, live_server: Any) -> None:
     kayleigh = records["kayleigh"]
     sign_in(page, "analyst", DEMO_PASSWORD)
     page.goto(f"/people/{kayleigh.pk}/")
-    assert page.get_by_role("heading", name="Why are you looking at this record?").is_visible()
+    expect(page.get_by_role("heading", name="Why are you looking at this record?")).to_be_visible()
     assert page.get_by_text("Kayleigh").count() == 0
 
     page.get_by_role("button", name="Continue to the record").click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.get_by_text("Enter a case reference or why you need to look").is_visible()
+    expect(summary.get_by_text("Enter a case reference or why you need to look")).to_be_visible()
 
     page.get_by_label("Case or crime reference").fill("INC/99120")
     page.get_by_label("Why you need to look at this record").fill("Hotel incident review")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
 from vigil.people.models import Event, Person
@@ -31,7 +32,7 @@ def test_a_planted_victim_is_found_by_nickname(page: Any, live_server: Any) -> N
     assert concern is not None
 
     sign_in(page, "investigator", DEMO_PASSWORD)
-    assert page.get_by_role("heading", name="Welcome, Sam Okafor").is_visible()
+    expect(page.get_by_role("heading", name="Welcome, Sam Okafor")).to_be_visible()
     page.get_by_label("Quick search").fill(f"{nickname} {victim.family_name}")
     page.get_by_role("button", name="Search").click()
     results = page.locator("#people-results")
@@ -40,14 +41,14 @@ def test_a_planted_victim_is_found_by_nickname(page: Any, live_server: Any) -> N
 
     link.click()
     assert page.locator("#person-name").inner_text() == victim.full_name
-    assert page.locator("#other-names").get_by_text(nickname).is_visible()
+    expect(page.locator("#other-names").get_by_text(nickname)).to_be_visible()
     timeline = page.locator("#timeline")
-    assert timeline.get_by_text(concern.summary).first.is_visible()
-    assert timeline.get_by_text("Missing from").first.is_visible()
+    expect(timeline.get_by_text(concern.summary).first).to_be_visible()
+    expect(timeline.get_by_text("Missing from").first).to_be_visible()
     assert any(
         page.get_by_role("link", name=offender.full_name).count() for offender in offenders
     ), "the offender she was seen with is linked from her record"
 
     # The dashboard lists her among the investigator's recent records.
     page.get_by_role("link", name="Home").first.click()
-    assert page.get_by_role("link", name=victim.full_name).first.is_visible()
+    expect(page.get_by_role("link", name=victim.full_name).first).to_be_visible()
