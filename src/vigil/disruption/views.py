@@ -39,7 +39,6 @@ from vigil.disruption.models import (
     WarningOrInjunction,
 )
 from vigil.disruption.returns import CSV_COLUMNS, read_csv, template_csv
-from vigil.errors import StaleVersionError
 from vigil.people.models import Event, Location, Person
 from vigil.web.forms import GovukForm
 
@@ -59,18 +58,6 @@ def _require_police(request: HttpRequest) -> None:
 def _posted(request: HttpRequest) -> Any:
     """The submitted data, even when empty (an empty form must show its errors)."""
     return request.POST if request.method == "POST" else None
-
-
-def _attempt(form: GovukForm, action: Callable[[], Any]) -> Any:
-    """Run a service: its ValidationError becomes form errors and a stale version a form error
-    (None is returned either way); a refusal (PermissionDenied) is left to Django (403)."""
-    try:
-        return action()
-    except ValidationError as error:
-        form.add_service_errors(error)
-    except StaleVersionError as error:
-        form.add_error(None, error.message)
-    return None
 
 
 def _record(request: HttpRequest, model: type[Any], pk: object, field: str) -> Any:
@@ -134,7 +121,7 @@ def _versioned_step(
     form = form_class(_posted(request), initial={"version": record.version, **(initial or {})})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        result = _attempt(form, lambda: call(data, form))
+        result = form.run_service(lambda: call(data, form))
         if result is not None and not form.errors:
             messages.success(request, done)
             return redirect(back)
@@ -208,7 +195,7 @@ def cawn_create(request: HttpRequest) -> HttpResponse:
                 evidence=_records(request, Event, data["evidence"], "evidence"),
             )
 
-        notice = _attempt(form, issue)
+        notice = form.run_service(issue)
         if notice is not None:
             messages.success(request, f"Child abduction warning notice {notice.code} recorded")
             return redirect(notice.get_absolute_url())
@@ -320,8 +307,7 @@ def breach_create(request: HttpRequest, tool: str, pk: int) -> HttpResponse:
     form = forms.BreachForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        breach = _attempt(
-            form,
+        breach = form.run_service(
             lambda: services.breach_record(
                 acting_user=request.user,
                 tool=record,
@@ -354,8 +340,7 @@ def order_create(request: HttpRequest) -> HttpResponse:
     form = forms.OrderDraftForm(_posted(request), initial=_initial_refs(request, "subject"))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        order = _attempt(
-            form,
+        order = form.run_service(
             lambda: services.order_draft_create(
                 acting_user=request.user,
                 kind=data["kind"],
@@ -409,8 +394,7 @@ def order_evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     order = selectors.get_visible(request.user, PreventionOrder, pk)
     form = forms.EvidenceForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        result = _attempt(
-            form,
+        result = form.run_service(
             lambda: services.order_evidence_add(
                 acting_user=request.user,
                 order=order,
@@ -436,8 +420,7 @@ def order_prohibition_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ProhibitionForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        result = _attempt(
-            form,
+        result = form.run_service(
             lambda: services.order_prohibition_add(
                 acting_user=request.user,
                 order=order,
@@ -537,8 +520,7 @@ def order_prohibition_change(request: HttpRequest, pk: int, prohibition_pk: int)
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        result = _attempt(
-            form,
+        result = form.run_service(
             lambda: services.order_prohibition_change(
                 acting_user=request.user,
                 order=order,
@@ -599,8 +581,7 @@ def warning_create(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        warning = _attempt(
-            form,
+        warning = form.run_service(
             lambda: services.warning_issue(
                 acting_user=request.user,
                 kind=data["kind"],
@@ -675,8 +656,7 @@ def protection_create(request: HttpRequest) -> HttpResponse:
     form = forms.ProtectionForm(_posted(request), initial=_initial_refs(request, "child"))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        protection = _attempt(
-            form,
+        protection = form.run_service(
             lambda: services.police_protection_start(
                 acting_user=request.user,
                 child=_record(request, Person, data["child"], "child"),
@@ -805,8 +785,7 @@ def _hotel_notice_form_page(
     form = forms.HotelNoticeForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        notice = _attempt(
-            form,
+        notice = form.run_service(
             lambda: services.hotel_notice_draft(
                 acting_user=request.user,
                 premises=_record(request, Location, data["premises"], "premises"),
@@ -1170,8 +1149,7 @@ def operator_return_create(request: HttpRequest, pk: int) -> HttpResponse:
     if data is not None and form.is_valid() and guests.is_valid():
         filled = [g for g in guests.forms if not g.is_blank()]
         try:
-            hotel_return = _attempt(
-                form,
+            hotel_return = form.run_service(
                 lambda: services.hotel_return_submit(
                     acting_user=request.user,
                     notice=notice,
@@ -1255,8 +1233,7 @@ def operator_return_upload(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error("file", "The file has no guests: submit a nil return instead")
             else:
                 try:
-                    hotel_return = _attempt(
-                        form,
+                    hotel_return = form.run_service(
                         lambda: services.hotel_return_submit(
                             acting_user=request.user,
                             notice=notice,

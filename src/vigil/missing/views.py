@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,7 +15,6 @@ from django.utils import timezone
 from vigil.accounts.access import works_with_cases
 from vigil.accounts.models import Agency
 from vigil.core.missing import EXPORT_COLUMNS, missing_policy
-from vigil.errors import StaleVersionError
 from vigil.missing import imports, selectors, services
 from vigil.missing.forms import (
     DisclosureForm,
@@ -36,18 +35,6 @@ from vigil.web.forms import GovukForm
 def _require_case_worker(request: HttpRequest) -> None:
     if not works_with_cases(request.user):
         raise PermissionDenied
-
-
-def _attempt(form: GovukForm, action: Any) -> Any:
-    """Run a service: its ValidationError becomes form errors; a stale version becomes a form
-    error naming what happened (nothing is saved)."""
-    try:
-        return action()
-    except ValidationError as error:
-        form.add_service_errors(error)
-    except StaleVersionError as error:
-        form.add_error(None, error.message)
-    return None
 
 
 def _visible(request: HttpRequest, form: GovukForm, field: str, model: Any, pk: Any) -> Any:
@@ -154,8 +141,7 @@ def report_missing(request: HttpRequest, person_pk: int) -> HttpResponse:
         data = form.cleaned_data
         place = _visible(request, form, "missing_from", Location, data["missing_from"])
         if not form.errors:
-            episode = _attempt(
-                form,
+            episode = form.run_service(
                 lambda: services.episode_report(
                     acting_user=request.user,
                     child=child,
@@ -213,8 +199,7 @@ def episode_regrade(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        updated = _attempt(
-            form,
+        updated = form.run_service(
             lambda: services.episode_regrade(
                 acting_user=request.user,
                 episode=episode,
@@ -254,8 +239,7 @@ def episode_return(request: HttpRequest, pk: int) -> HttpResponse:
         place = _visible(request, form, "found_at", Location, data["found_at"])
         people = [_visible(request, form, "found_with", Person, pk) for pk in data["found_with"]]
         if not form.errors:
-            updated = _attempt(
-                form,
+            updated = form.run_service(
                 lambda: services.episode_record_return(
                     acting_user=request.user,
                     episode=episode,
@@ -306,8 +290,7 @@ def interview_update(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        updated = _attempt(
-            form,
+        updated = form.run_service(
             lambda: services.rhi_set_status(
                 acting_user=request.user,
                 interview=interview,
@@ -341,8 +324,7 @@ def disclosure_add(request: HttpRequest, pk: int) -> HttpResponse:
     interview = selectors.get_interview(request.user, pk, request=request)
     form = DisclosureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        disclosure = _attempt(
-            form,
+        disclosure = form.run_service(
             lambda: services.disclosure_add(
                 acting_user=request.user, interview=interview, text=form.cleaned_data["text"]
             ),
@@ -372,8 +354,7 @@ def disclosure_intelligence(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        report = _attempt(
-            form,
+        report = form.run_service(
             lambda: services.disclosure_to_intelligence(
                 acting_user=request.user, disclosure=disclosure, **data
             ),
@@ -407,8 +388,7 @@ def disclosure_observation(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        observations = _attempt(
-            form,
+        observations = form.run_service(
             lambda: services.disclosure_to_observation(
                 acting_user=request.user,
                 disclosure=disclosure,

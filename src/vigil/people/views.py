@@ -7,14 +7,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from vigil.accounts.access import works_with_cases
-from vigil.errors import StaleVersionError
 from vigil.people import selectors, services
 from vigil.people.forms import (
     EventEditForm,
@@ -62,20 +61,6 @@ def _initial_from(record: Any, form_class: type[GovukForm]) -> dict[str, Any]:
     }
     initial["version"] = record.version
     return initial
-
-
-def _attempt(form: GovukForm, action: Any) -> Any:
-    """Run a service. Its ValidationError becomes form errors (returns None); a stale version
-    becomes a form error and the StaleVersionError is returned so the page can show what
-    changed meanwhile."""
-    try:
-        return action()
-    except ValidationError as error:
-        form.add_service_errors(error)
-    except StaleVersionError as error:
-        form.add_error(None, error.message)
-        return error
-    return None
 
 
 # --- Home and search --------------------------------------------------------------------------
@@ -154,8 +139,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
     _require_case_worker(request)
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        person = _attempt(
-            form,
+        person = form.run_service(
             lambda: services.person_create(acting_user=request.user, **form.service_fields()),
         )
         if isinstance(person, Person):
@@ -173,8 +157,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form.initial["languages"] = ", ".join(person.languages)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        result = _attempt(
-            form,
+        result = form.run_service(
             lambda: services.person_update(
                 acting_user=request.user,
                 person=person,
@@ -185,8 +168,8 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if isinstance(result, Person):
             messages.success(request, "Changes saved")
             return redirect("person_detail", pk=person.pk)
-        if isinstance(result, StaleVersionError):
-            conflict = result.current
+        if form.stale is not None:
+            conflict = form.stale.current
     return render(
         request,
         "people/person_form.html",
@@ -201,8 +184,8 @@ def _person_part_add(
     person = selectors.get_visible(request.user, Person, pk, request=request)
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        added = _attempt(
-            form, lambda: add(acting_user=request.user, person=person, **form.cleaned_data)
+        added = form.run_service(
+            lambda: add(acting_user=request.user, person=person, **form.cleaned_data)
         )
         if added is not None and not form.errors:
             messages.success(request, f"{what.capitalize()} added")
@@ -238,8 +221,7 @@ def intelligence_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = IntelligenceReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        report = _attempt(
-            form,
+        report = form.run_service(
             lambda: services.intelligence_report_create(
                 acting_user=request.user,
                 subjects=[person],
@@ -316,7 +298,7 @@ def _entity_create(request: HttpRequest, kind: str) -> HttpResponse:
     }[kind]
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        record = _attempt(form, lambda: create(acting_user=request.user, **form.cleaned_data))
+        record = form.run_service(lambda: create(acting_user=request.user, **form.cleaned_data))
         if record is not None and not form.errors:
             messages.success(request, f"{record} added")
             return redirect(f"{kind}_detail", pk=record.pk)
@@ -344,14 +326,13 @@ def _entity_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
-        result = _attempt(
-            form,
+        result = form.run_service(
             lambda: update(
                 acting_user=request.user, expected_version=version, **{arg: record}, **data
             ),
         )
-        if isinstance(result, StaleVersionError):
-            conflict = result.current
+        if form.stale is not None:
+            conflict = form.stale.current
         elif result is not None and not form.errors:
             messages.success(request, "Changes saved")
             return redirect(f"{kind}_detail", pk=record.pk)
@@ -408,8 +389,7 @@ def link_create(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             except Http404:
                 form.add_error("target", "No record with that reference, or you cannot see it")
             else:
-                link = _attempt(
-                    form,
+                link = form.run_service(
                     lambda: services.link_create(
                         acting_user=request.user,
                         link_type=data["link_type"],
@@ -446,14 +426,13 @@ def link_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
-        result = _attempt(
-            form,
+        result = form.run_service(
             lambda: services.link_update(
                 acting_user=request.user, link=link, expected_version=version, **data
             ),
         )
-        if isinstance(result, StaleVersionError):
-            conflict = result.current
+        if form.stale is not None:
+            conflict = form.stale.current
         elif result is not None and not form.errors:
             messages.success(request, "Link updated")
             return redirect(f"{back_kind}_detail", pk=source.pk)
@@ -483,8 +462,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         people = [(person, data["role"] or EventPerson.Role.SUBJECT)] if person else []
-        event = _attempt(
-            form,
+        event = form.run_service(
             lambda: services.event_create(
                 acting_user=request.user,
                 people=people,
@@ -532,8 +510,7 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        result = _attempt(
-            form,
+        result = form.run_service(
             lambda: services.event_update(
                 acting_user=request.user,
                 event=event,
@@ -546,8 +523,8 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 access_level=data["access_level"],
             ),
         )
-        if isinstance(result, StaleVersionError):
-            conflict = result.current
+        if form.stale is not None:
+            conflict = form.stale.current
         elif result is not None and not form.errors:
             messages.success(request, "Changes saved")
             return redirect("event_detail", pk=event.pk)

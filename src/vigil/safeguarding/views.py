@@ -24,7 +24,6 @@ from vigil.accounts.access import works_with_cases
 from vigil.accounts.models import Agency, Team
 from vigil.core import screening as core
 from vigil.core.taxonomy import load_taxonomy
-from vigil.errors import StaleVersionError
 from vigil.people import selectors as people_selectors
 from vigil.people.models import Location, Person, PoleObject
 from vigil.safeguarding import charts, selectors, services
@@ -54,13 +53,9 @@ def _require_case_worker(request: HttpRequest) -> None:
 def _attempt(form: GovukForm, action: Callable[[], Any]) -> Any:
     """Run a service; its ValidationError or refusal becomes form errors (returns None)."""
     try:
-        return action()
-    except ValidationError as error:
-        form.add_service_errors(error)
+        return form.run_service(action)
     except services.ScreeningRefused as refused:
         form.add_error(None, refused.message)
-    except StaleVersionError as error:
-        form.add_error(None, error.message)
     return None
 
 

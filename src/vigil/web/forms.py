@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, time
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
+
+from vigil.errors import StaleVersionError
 
 
 class GovukFormRenderer(TemplatesSetting):
@@ -48,6 +51,22 @@ class GovukForm(forms.Form):
                     target = f"{target}_0"
             items.extend((target, str(message)) for message in errors)
         return items
+
+    # Set by run_service when the record changed under the user: the page shows their version.
+    stale: StaleVersionError | None = None
+
+    def run_service(self, action: Callable[[], Any]) -> Any:
+        """Run a service for this form and return its result, or None when it refused: its
+        ValidationError becomes field errors, a stale version a form error (kept in `stale`).
+        Nothing is saved in either case."""
+        try:
+            return action()
+        except ValidationError as error:
+            self.add_service_errors(error)
+        except StaleVersionError as error:
+            self.add_error(None, error.message)
+            self.stale = error
+        return None
 
     def add_service_errors(self, error: ValidationError) -> None:
         """Attach a service's ValidationError to the fields it names (or the whole form)."""
