@@ -59,8 +59,11 @@ class OffenceFindingSerializer(serializers.Serializer):
 
 
 class OffenceFinderErrorSerializer(serializers.Serializer):
+    """Documents the error body for the schema; never used to validate input."""
+
     detail = serializers.CharField()
-    errors = serializers.DictField(
+    # The body's key is "errors", which shadows Serializer.errors on this schema-only class.
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text="Messages by field name (absent on 401 and 403)",
