@@ -119,3 +119,45 @@ def test_restrict_page(investigator, colleague):
     page = client.get(reverse("record_access", args=["person", child.pk])).content.decode()
     assert "Relative of staff" in page and "analyst" in page
     assert can_see_record(colleague, child)
+
+
+def test_an_episode_and_a_protection_about_a_restricted_child_are_restricted_too(
+    restricted, investigator, colleague
+):
+    """The timeline events, the missing episode and the police protection written about a
+    restricted child tell no one else what the child's restriction hides."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from vigil.disruption.services import police_protection_start
+    from vigil.missing.services import episode_report
+
+    now = timezone.now()
+    episode = episode_report(
+        acting_user=investigator,
+        child=restricted,
+        reported_missing_at=now - timedelta(hours=5),
+        reported_by_kind="parent",
+        risk_level="high",
+        risk_reason="Seen getting into a car with an older man",
+        grading_officer="PS 123 Patel",
+    )
+    protection = police_protection_start(
+        acting_user=investigator,
+        child=restricted,
+        taken_at=now - timedelta(hours=1),
+        taken_from="Station Hotel",
+        taken_to="Northshire police station",
+        constable="PC 456 Jones",
+        designated_officer="Insp 789 Khan",
+    )
+    for record in (episode, episode.event, protection, protection.event):
+        assert can_see_record(investigator, record)
+        assert not can_see_record(colleague, record), record
+    client = signed_in(colleague)
+    listed = client.get("/api/events/").content.decode()
+    assert "Taken into police protection" not in listed
+    assert str(episode.event.pk) not in [
+        str(e["id"]) for e in client.get("/api/events/").json().get("results", [])
+    ]

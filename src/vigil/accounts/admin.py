@@ -13,7 +13,7 @@ from vigil.accounts.models import Agency, Team, User
 @admin.register(User)
 class VigilUserAdmin(UserAdmin):
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         ("Vigil", {"fields": ("agency", "team", "role", "rank")}),
     )
     list_display = ("username", "first_name", "last_name", "agency", "role", "is_active")

@@ -10,17 +10,14 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from vigil.accounts import checks  # noqa: F401 - registers the deploy checks
-        from vigil.accounts.access import active_restriction, active_sharing
+        from vigil.accounts.templatetags.record_access import access_summary
         from vigil.web.extensions import NavItem, PersonPanel, register_nav, register_person_panel
 
         def signed_in(user: Any) -> bool:
             return bool(user.is_authenticated)
 
         def access_panel(request: Any, person: Any) -> dict[str, Any]:
-            return {
-                "restriction": active_restriction(person),
-                "shared_with": [str(decision.agency) for decision in active_sharing(person)],
-            }
+            return access_summary(request.user, "person", person)
 
         register_nav(NavItem("Your account", "account", 95, signed_in))
         register_person_panel(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.checks import Error, Tags, register
@@ -23,7 +23,8 @@ def check_deployment(app_configs: Any = None, **kwargs: Any) -> list[Error]:
         )
     if "vigil.accounts.middleware.SecondFactorMiddleware" not in settings.MIDDLEWARE:
         errors.append(Error("Sign-in does not require the second factor.", id="vigil.E002"))
-    authentication = settings.REST_FRAMEWORK.get("DEFAULT_AUTHENTICATION_CLASSES", [])
+    rest_framework = cast(dict[str, Any], getattr(settings, "REST_FRAMEWORK", {}))
+    authentication: list[str] = rest_framework.get("DEFAULT_AUTHENTICATION_CLASSES", [])
     if any("BasicAuthentication" in name for name in authentication):
         errors.append(
             Error(

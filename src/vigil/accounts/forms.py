@@ -37,7 +37,8 @@ class RecordsChoiceField(forms.ModelMultipleChoiceField):
     def _check_values(self, value: Any) -> Any:
         for item in value if isinstance(value, list | tuple) else [value]:
             _checked_id(self, item)
-        return super()._check_values(value)
+        # Django's own validation hook, which django-stubs does not declare.
+        return super()._check_values(value)  # type: ignore[misc]
 
 
 class SecondFactorForm(GovukForm):
@@ -118,12 +119,16 @@ class ShareForm(GovukForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = Agency.objects.exclude(pk=owner_id).exclude(
+        agency = self.fields["agency"]
+        assert isinstance(agency, forms.ModelChoiceField)
+        agency.queryset = Agency.objects.exclude(pk=owner_id).exclude(
             kind=AgencyKind.PREMISES_OPERATOR
         )
         self.fields["agency"].error_messages["required"] = "Select the agency to share with"
         self.fields["agency"].error_messages["invalid_choice"] = "Select the agency to share with"
-        self.fields["lawful_basis"].choices = list(bases.items())
+        lawful_basis = self.fields["lawful_basis"]
+        assert isinstance(lawful_basis, forms.ChoiceField)
+        lawful_basis.choices = list(bases.items())
         self.fields["lawful_basis"].error_messages["required"] = "Select the lawful basis"
         if conditions is None:
             del self.fields["within_conditions"]
@@ -151,8 +156,11 @@ class WithdrawForm(GovukForm):
 
     def __init__(self, *args: Any, decisions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["decision"].queryset = decisions
-        self.fields["decision"].label_from_instance = lambda decision: (
+        decision_field = self.fields["decision"]
+        assert isinstance(decision_field, forms.ModelChoiceField)
+        decision_field.queryset = decisions
+        # Django's documented per-instance label hook, which django-stubs types as a method.
+        decision_field.label_from_instance = lambda decision: (  # type: ignore[method-assign,assignment]
             f"{decision.agency} (since {decision.decided_at:%-d %B %Y})"
         )
         self.fields["decision"].error_messages["required"] = "Select the agency"
@@ -182,11 +190,16 @@ class RestrictForm(GovukForm):
 
     def __init__(self, *args: Any, acting_user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["users"].queryset = (
+        users = self.fields["users"]
+        teams = self.fields["teams"]
+        assert isinstance(users, forms.ModelMultipleChoiceField)
+        assert isinstance(teams, forms.ModelMultipleChoiceField)
+        users.queryset = (
             User.objects.filter(is_active=True, role__in=CASE_ROLES, agency__isnull=False)
             .exclude(pk=acting_user.pk)
             .select_related("agency")
             .order_by("agency__name", "last_name", "first_name")
         )
-        self.fields["users"].label_from_instance = lambda user: f"{user} ({user.agency})"
-        self.fields["teams"].queryset = Team.objects.select_related("agency")
+        # Django's documented per-instance label hook, which django-stubs types as a method.
+        users.label_from_instance = lambda user: f"{user} ({user.agency})"  # type: ignore[method-assign,assignment]
+        teams.queryset = Team.objects.select_related("agency")

@@ -15,6 +15,11 @@ from vigil.accounts.access import active_restriction, record_label
 
 SESSION_KEY = "vigil_reasons"
 MAX_REASON_LENGTH = 500
+# How an API caller says why: this header (or the `why` query parameter) on the request that
+# reads a sensitive record. Without either, the API answers 428 asking for one.
+API_HEADER = "X-Vigil-Justification"
+API_QUERY_PARAMETER = "why"
+API_STATUS = 428  # Precondition Required: the request needs a justification to proceed
 
 
 class JustificationRequired(Exception):
@@ -52,8 +57,41 @@ def prompt_enabled() -> bool:
     return True
 
 
+def api_reason(request: HttpRequest) -> str:
+    """The reason an API request gives for itself: the X-Vigil-Justification header, else the
+    `why` query parameter ('' when neither is given)."""
+    reason = request.headers.get(API_HEADER, "") or request.GET.get(API_QUERY_PARAMETER, "")
+    return " ".join(str(reason).split())[:MAX_REASON_LENGTH]
+
+
 def given_reason(request: HttpRequest, record: Any) -> str:
-    return str(request.session.get(SESSION_KEY, {}).get(record_key(record), ""))
+    """The reason given for opening `record`: on the API, the request's own reason first; then
+    the session's answer to 'why are you looking?'."""
+    reason = api_reason(request) if is_api_request(request) else ""
+    session = getattr(request, "session", None)
+    if not reason and session is not None:
+        reason = str(session.get(SESSION_KEY, {}).get(record_key(record), ""))
+    return reason
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    return str(request.path_info).startswith("/api/")
+
+
+API_JUSTIFICATION_MESSAGE = (
+    f"This record is sensitive: say why you are looking, in the {API_HEADER} header or the "
+    f"'{API_QUERY_PARAMETER}' query parameter (a case reference or a few words). The reason is "
+    "recorded in the audit."
+)
+
+
+def api_justification_answer() -> dict[str, Any]:
+    """The body of the API's 428 answer to a sensitive read without a reason (the API's one
+    error shape)."""
+    return {
+        "detail": API_JUSTIFICATION_MESSAGE,
+        "errors": {"justification": [API_JUSTIFICATION_MESSAGE]},
+    }
 
 
 def justification_for(request: HttpRequest, record: Any) -> str:

@@ -10,7 +10,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from vigil.accounts.justification import JustificationRequired, record_key
+from vigil.accounts.justification import (
+    API_STATUS,
+    JustificationRequired,
+    api_justification_answer,
+    is_api_request,
+    record_key,
+)
 
 # Pages a signed-in user may reach before giving the second factor: the steps of signing in.
 BEFORE_SECOND_FACTOR = frozenset({"login", "logout", "second_factor", "second_factor_setup"})
@@ -64,5 +70,8 @@ class JustificationMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, JustificationRequired):
             return None
+        if is_api_request(request):
+            # The API has no page to send the caller to: it asks for the reason in its answer.
+            return JsonResponse(api_justification_answer(), status=API_STATUS)
         query = urlencode({"record": record_key(exception.record), "next": request.get_full_path()})
         return redirect(f"{reverse('why_are_you_looking')}?{query}")

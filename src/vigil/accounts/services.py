@@ -182,6 +182,52 @@ def restrict_record(
     return restriction
 
 
+def restricted_ids(records: Iterable[Any]) -> set[int]:
+    """The ids of those `records` (all of one model) under an active restriction: one query."""
+    records = list(records)
+    if not records:
+        return set()
+    return set(
+        RecordRestriction.objects.filter(
+            record_type=record_label(records[0]),
+            record_id__in=[record.pk for record in records],
+            lifted_at=None,
+        ).values_list("record_id", flat=True)
+    )
+
+
+@transaction.atomic
+def carry_restriction(*, acting_user: Any, source: Any, records: Iterable[Any]) -> None:
+    """Records written about a restricted record (an episode or an event on a restricted
+    child's timeline) are restricted to the same people and teams, so they do not tell anyone
+    else what the source's restriction hides. Nothing happens for an unrestricted source."""
+    restriction = active_restriction(source)
+    if restriction is None:
+        return
+    users, teams = list(restriction.users.all()), list(restriction.teams.all())
+    for record in records:
+        if active_restriction(record) is not None:
+            continue
+        copy = RecordRestriction.objects.create(
+            record_type=record_label(record),
+            record_id=record.pk,
+            reason=f"Follows the restriction on {record_label(source)} {source.pk}: "
+            f"{restriction.reason}",
+            restricted_by=acting_user,
+            restricted_at=timezone.now(),
+        )
+        copy.users.set(users)
+        copy.teams.set(teams)
+        audit_log(
+            acting_user=acting_user,
+            action=Action.ALTERATION,
+            object_type=_object_type(record),
+            object_id=record.pk,
+            justification=copy.reason,
+            detail={"restricted_to": sorted(user.get_username() for user in users)},
+        )
+
+
 @transaction.atomic
 def lift_restriction(*, acting_user: Any, record: Any, reason: str) -> None:
     if not can_lift_restriction(acting_user, record):

@@ -41,7 +41,7 @@ from vigil.accounts.forms import (
     WithdrawForm,
 )
 from vigil.accounts.justification import is_sensitive, remember_reason
-from vigil.accounts.models import SharingDecision
+from vigil.accounts.models import SharingDecision, User
 
 PENDING_DEVICE_KEY = "vigil_pending_totp"
 
@@ -84,9 +84,23 @@ def _wrong_code_message(allowed: bool) -> str:
     return "The code is not right: enter the code your app shows now"
 
 
+def _signed_in_user(request: HttpRequest) -> User:
+    """The request's user, on a view behind login_required."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
+def _is_verified(user: Any) -> bool:
+    """Whether this session gave the second factor (django_otp's OTPMiddleware adds
+    `is_verified` to the request's user)."""
+    return bool(user.is_verified())
+
+
 @login_required
 def second_factor(request: HttpRequest) -> HttpResponse:
-    if request.user.is_verified():
+    if _is_verified(request.user):
         return redirect(_next_url(request, reverse("home")))
     device = _confirmed_device(request.user)
     if device is None:
@@ -113,9 +127,9 @@ def _qr_data_uri(text: str) -> str:
 
 @login_required
 def second_factor_setup(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = _signed_in_user(request)
     # Someone holding only the password must not swap in their own authenticator.
-    if _confirmed_device(user) is not None and not user.is_verified():
+    if _confirmed_device(user) is not None and not _is_verified(user):
         return redirect(f"{reverse('second_factor')}?{request.GET.urlencode()}")
     device = TOTPDevice.objects.filter(
         pk=request.session.get(PENDING_DEVICE_KEY), user=user, confirmed=False
@@ -156,7 +170,8 @@ def account(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
-    services.sign_out_everywhere(acting_user=request.user, user=request.user)
+    user = _signed_in_user(request)
+    services.sign_out_everywhere(acting_user=user, user=user)
     logout(request)
     return redirect(f"{reverse('login')}?signed_out=everywhere")
 

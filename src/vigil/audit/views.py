@@ -36,7 +36,8 @@ def _page(request: HttpRequest, entries: QuerySet[AuditEntry]) -> Any:
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     roles = dict(Role.choices)
     for entry in page.object_list:
-        entry.role_label = roles.get(entry.role, entry.role)  # the role as it was then
+        # The role as it was then, for the template (not a model field).
+        entry.role_label = roles.get(entry.role, entry.role)  # type: ignore[attr-defined]
     return page
 
 

@@ -7,10 +7,7 @@ episode (or one of its disclosures) is a RECORD page on that episode: 404 unless
 see both the episode and its child, the same 404 whether it is missing or hidden. The API's
 write-only episode URLs check the role before the method, so a case worker's GET gets 405.
 
-What the matrix cannot yet check: its test world holds only POLE records (people.*), so there
-is no missing episode or disclosure for the episode URLs to name, and `missing_report` names
-its child by `person_pk`, which the matrix fills only as `pk`. Those URLs declare their true
-policy below; the matrix can verify them once its world has records of these kinds.
+Reporting a child missing is a page on the child's person record, named by `person_pk`.
 """
 
 from vigil.accounts.access import CASE_WORKER, RECORD, AccessPolicy
@@ -18,8 +15,8 @@ from vigil.accounts.access import CASE_WORKER, RECORD, AccessPolicy
 EPISODE, DISCLOSURE = "missing.missingepisode", "missing.disclosure"
 
 
-def _record(label: str, **extra: bool) -> AccessPolicy:
-    return AccessPolicy(RECORD, record=label, **extra)
+def _record(label: str, *, api: bool = False) -> AccessPolicy:
+    return AccessPolicy(RECORD, record=label, api=api)
 
 
 POLICY: dict[str, AccessPolicy] = {
@@ -31,8 +28,7 @@ POLICY: dict[str, AccessPolicy] = {
     "missing_together": AccessPolicy(CASE_WORKER),
     "missing_import": AccessPolicy(CASE_WORKER),
     # Reporting a child missing is a page on the child's person record (404 unless visible).
-    # The URL argument is `person_pk`, not `pk`, so the matrix cannot build it yet.
-    "missing_report": _record("people.person"),
+    "missing_report": AccessPolicy(RECORD, record="people.person", record_argument="person_pk"),
     # One episode, its interview and its disclosures: the episode record (with its child).
     "missing_episode": _record(EPISODE),
     "missing_regrade": _record(EPISODE),
@@ -46,8 +42,6 @@ POLICY: dict[str, AccessPolicy] = {
     "api_missing_interviews": AccessPolicy(CASE_WORKER),
     "api_missing_repeat": AccessPolicy(CASE_WORKER),
     "api_missing_where_found": AccessPolicy(CASE_WORKER),
-    # Nearest fit: a signed-in user who does not work with cases gets 403 here (the API's role
-    # check comes before the look-up, the same for every pk), where RECORD says 404.
     "api_missing_episode": _record(EPISODE, api=True),
     # POST only: anyone but a case worker gets 403 before the episode is looked up.
     "api_missing_regrade": AccessPolicy(CASE_WORKER, post_only=True),

@@ -11,10 +11,18 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from vigil.accounts.justification import (
+    API_STATUS,
+    JustificationRequired,
+    api_justification_answer,
+)
 from vigil.errors import ApplicationError, StaleVersionError
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, JustificationRequired):
+        # A sensitive record read without a reason: ask for one (vigil.accounts.justification).
+        return Response(api_justification_answer(), status=API_STATUS)
     if isinstance(exc, StaleVersionError):
         return Response(
             {"detail": exc.message, "errors": {"version": [exc.message]}, **exc.extra},
