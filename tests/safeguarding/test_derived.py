@@ -229,34 +229,6 @@ def test_sibling_of_a_victim(investigator: Any, family: dict[str, Any]) -> None:
     assert ("person", sister.pk) in names(obs)
 
 
-def test_repeat_missing_counts_episodes_in_the_window(
-    investigator: Any, family: dict[str, Any]
-) -> None:
-    child = family["kayleigh"]
-    first = EventFactory(
-        acting_user=investigator,
-        event_type="missing_episode",
-        occurred_at=days_ago(100),
-        people=[(child, "victim")],
-    )
-    EventFactory(  # outside the 365-day window
-        acting_user=investigator,
-        event_type="missing_episode",
-        occurred_at=days_ago(500),
-        people=[(child, "victim")],
-    )
-    assert "WS-FAM-REPEAT-MISSING" not in codes(child)
-    second = EventFactory(
-        acting_user=investigator,
-        event_type="missing_episode",
-        occurred_at=days_ago(10),
-        people=[(child, "victim")],
-    )
-    [obs] = codes(child)["WS-FAM-REPEAT-MISSING"]
-    assert names(obs) == {("event", first.pk), ("event", second.pk)}
-    assert obs.observed_on == days_ago(10).date()
-
-
 def test_living_in_care_counts_from_the_flag(investigator: Any, family: dict[str, Any]) -> None:
     child = family["kayleigh"]
     assert services.compute_screening(child).result.rank == 0

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.permissions import BasePermission
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -34,18 +34,29 @@ class WorksWithCases(BasePermission):
 
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    # The API's one error shape names this field "errors", which DRF's Serializer also uses
+    # for its validation errors; this serializer only documents the response (never validates).
+    errors = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField())
+    )
 
 
 # --- Observations -----------------------------------------------------------------------------
 
 
 class ObservationSerializer(serializers.ModelSerializer):
-    label = serializers.CharField(read_only=True)
+    # The observation's taxonomy label (a model property), not DRF's Field.label.
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]
     recorded_by = serializers.SerializerMethodField()
-    involved_people = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    involved_objects = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    involved_locations = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    involved_people: serializers.PrimaryKeyRelatedField[Person] = (
+        serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    )
+    involved_objects: serializers.PrimaryKeyRelatedField[PoleObject] = (
+        serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    )
+    involved_locations: serializers.PrimaryKeyRelatedField[Location] = (
+        serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    )
 
     class Meta:
         model = Observation
@@ -82,7 +93,8 @@ class ObservationInputSerializer(serializers.Serializer):
         help_text="Taxonomy codes (`vigil taxonomy --json`); derived codes are refused",
     )
     observed_on = serializers.DateField(help_text="YYYY-MM-DD, today or earlier")
-    source = serializers.ChoiceField(choices=ObservationSource.choices)
+    # The observation's source (school, RHI...), not DRF's Field.source attribute path.
+    source = serializers.ChoiceField(choices=ObservationSource.choices)  # type: ignore[assignment]
     note = serializers.CharField(required=False, allow_blank=True, default="")
     involved_people = serializers.ListField(
         child=serializers.IntegerField(), required=False, default=list
@@ -260,7 +272,9 @@ def _refused(refused: services.ScreeningRefused) -> Response:
 class ChildScreeningApi(APIView):
     """The child's current screening (re-screened first if records changed)."""
 
-    permission_classes = [WorksWithCases]
+    # A page about one child: anyone who may not see the child gets the same 404 as for a
+    # child that does not exist (get_visible), never a 403 that tells them it does.
+    permission_classes = [IsAuthenticated]
 
     @extend_schema(
         operation_id="safeguarding_screening_retrieve",
@@ -268,7 +282,8 @@ class ChildScreeningApi(APIView):
         tags=["safeguarding"],
     )
     def get(self, request: Request, pk: int) -> Response:
-        child = people_selectors.get_visible(request.user, Person, pk)
+        # `request`: a sensitive child needs the caller's reason (X-Vigil-Justification).
+        child = people_selectors.get_visible(request.user, Person, pk, request=request)
         try:
             result = services.ensure_current_screening(acting_user=request.user, child=child)
         except services.ScreeningRefused as refused:
@@ -313,7 +328,9 @@ class ChildOverrideApi(APIView):
     """Professional judgement: raising applies at once; lowering below the rule result waits
     for a supervisor's approval (status `pending`)."""
 
-    permission_classes = [WorksWithCases]
+    # A page about one child: anyone who may not see the child gets the same 404 as for a
+    # child that does not exist (get_visible), never a 403 that tells them it does.
+    permission_classes = [IsAuthenticated]
 
     @extend_schema(
         operation_id="safeguarding_judgement_retrieve",

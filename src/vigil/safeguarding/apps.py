@@ -8,6 +8,8 @@ class SafeguardingConfig(AppConfig):
 
     def ready(self) -> None:
         from vigil.accounts.access import works_with_cases
+        from vigil.people.services import register_record_change_hook
+        from vigil.safeguarding.triggers import records_changed
         from vigil.safeguarding.views import screening_panel
         from vigil.web.extensions import NavItem, PersonPanel, register_nav, register_person_panel
 
@@ -25,6 +27,8 @@ class SafeguardingConfig(AppConfig):
                 ),
             )
         )
+        # Re-screen the children concerned whenever a POLE record they are derived from changes.
+        register_record_change_hook(records_changed)
         register_person_panel(
             PersonPanel(
                 key="cse-screening",

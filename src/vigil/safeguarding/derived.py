@@ -1,6 +1,7 @@
 """Warning signs derived from POLE records: found at a location of concern, an older partner, a
 link to an adult suspect, a vehicle of an unknown adult, associating with children at risk, a
-sibling of a victim, repeat missing episodes. Each names the records that produced it, so a
+sibling of a victim; and those other apps contribute through `register_derived_source` (missing
+episodes, network group flags: see `sources.py`). Each names the records that produced it, so a
 practitioner can say where it came from.
 
 Thresholds and the link types that count are policy data (`derived_observations.json`). These
@@ -12,8 +13,9 @@ display time.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -111,9 +113,47 @@ def _other_end(link: Link, child: Person) -> Person | None:
     return link.from_person
 
 
+# --- Sources other apps contribute -----------------------------------------------------------
+
+DerivedSource = Callable[[Person, date], Iterable[DerivedObservation]]
+_SOURCES: dict[str, DerivedSource] = {}
+
+
+def register_derived_source(key: str, source: DerivedSource) -> None:
+    """Let another app contribute derived observations (called from its AppConfig.ready()).
+    `source(child, on)` returns the observations its records give about the child as known on
+    `on`; each must name the records that produced it. Registering a key again replaces it."""
+    _SOURCES[key] = source
+
+
+def derived_sources() -> dict[str, DerivedSource]:
+    return dict(_SOURCES)
+
+
 def derive_observations(child: Person, on: date) -> list[DerivedObservation]:
-    """Every derived observation about `child` on the day `on`, oldest first. A handful of
-    queries whatever the size of the record."""
+    """Every derived observation about `child` on the day `on`, oldest first: those worked out
+    here from POLE records, then those of each registered source. A handful of queries
+    whatever the size of the record."""
+    out = _derive_from_pole(child, on)
+    dob = child.date_of_birth
+    # One fact found by two routes (a hotel recorded on the return's event and on the missing
+    # episode) is explained once, by the first route.
+    seen = {(obs.code, obs.observed_on) for obs in out}
+    for key in sorted(_SOURCES):
+        for obs in _SOURCES[key](child, on):
+            if obs.observed_on > on or (dob is not None and obs.observed_on < dob):
+                continue
+            if not obs.records:
+                raise ValueError(f"derived source {key!r}: {obs.code} names no records")
+            if (obs.code, obs.observed_on) in seen:
+                continue
+            seen.add((obs.code, obs.observed_on))
+            out.append(obs)
+    out.sort(key=lambda obs: (obs.observed_on, obs.code, obs.ref))
+    return out
+
+
+def _derive_from_pole(child: Person, on: date) -> list[DerivedObservation]:
     policy = derived_policy()
     adult_age = int(policy["adult_age"])
     dob = child.date_of_birth
@@ -136,13 +176,14 @@ def derive_observations(child: Person, on: date) -> list[DerivedObservation]:
     # Found at a location of concern (guidance: Locations of concern).
     found = policy["found_at_location_of_concern"]
     concern_types = set(found["premises_types"])
-    for row in EventLocation.objects.filter(
+    for at in EventLocation.objects.filter(
         event_id__in=event_ids,
         role__in=found["event_location_roles"],
         location__premises_type__in=concern_types,
     ).select_related("location"):
-        event, place = events[row.event_id], row.location
-        when = _local_date(event.occurred_at)
+        event, place = events[at.event_id], at.location
+        # Found at the end of the event (a missing episode's return), when that is recorded.
+        when = _local_date(event.ended_at or event.occurred_at)
         what = place.get_premises_type_display().lower()
         add(found["code"], when, f"Found at {place} ({what}).", [event, place])
         location_code = found["location_codes"].get(place.premises_type)
@@ -153,7 +194,9 @@ def derive_observations(child: Person, on: date) -> list[DerivedObservation]:
         link_type__in=found["link_types"],
         to_location__premises_type__in=concern_types,
     ).select_related("to_location"):
-        place = link.to_location  # type: ignore[assignment]
+        if link.to_location is None:
+            continue
+        place = link.to_location
         when = min(_link_date(link), on)
         what = place.get_premises_type_display().lower()
         add(found["code"], when, f"Found at {place} ({what}).", [link, place])
@@ -214,11 +257,12 @@ def derive_observations(child: Person, on: date) -> list[DerivedObservation]:
             to_object_id__in=vehicles,
             from_person__isnull=False,
         ).select_related("from_person"):
-            drivers[link.to_object_id].append((link, link.from_person))  # type: ignore[arg-type]
-        for row in vehicle_rows:
-            event, car = events[row.event_id], row.pole_object
+            if link.to_object_id is not None and link.from_person is not None:
+                drivers[link.to_object_id].append((link, link.from_person))
+        for seen in vehicle_rows:
+            event, car = events[seen.event_id], seen.pole_object
             when = _local_date(event.occurred_at)
-            on_event = {p.pk for p in co_suspects.get(row.event_id, [])}
+            on_event = {p.pk for p in co_suspects.get(seen.event_id, [])}
             for link, driver in drivers.get(car.pk, []):
                 is_suspect = driver.pk in on_event or suspect["person_flag"] in (driver.flags or [])
                 if (
@@ -304,28 +348,6 @@ def derive_observations(child: Person, on: date) -> list[DerivedObservation]:
             else:
                 continue
             add(associates["code"], when, why, [link, other])
-
-    # Repeat missing episodes in the window (guidance: Risk factors).
-    missing = policy["repeat_missing"]
-    since = on - timedelta(days=int(missing["window_days"]))
-    episodes = sorted(
-        (
-            event
-            for pk, event in events.items()
-            if pk in set(event_ids)
-            and event.event_type == missing["event_type"]
-            and _local_date(event.occurred_at) >= since
-        ),
-        key=lambda event: (event.occurred_at, event.pk),
-    )
-    if len(episodes) >= int(missing["min_episodes"]):
-        add(
-            missing["code"],
-            _local_date(episodes[-1].occurred_at),
-            f"{len(episodes)} missing episodes in the {missing['window_days']} days to "
-            f"{on:%d/%m/%Y}.",
-            list(episodes),
-        )
 
     out.sort(key=lambda obs: (obs.observed_on, obs.code, obs.ref))
     return out

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.datastructures import MultiValueDict
 
 from vigil.core import screening as core
 from vigil.core.taxonomy import TaxonomyItem, load_taxonomy
@@ -22,6 +23,13 @@ OTHER_KINDS: tuple[tuple[str, str], ...] = (
     ("coercion_method", "Methods of coercion"),
     ("exploitation_type", "Types of exploitation"),
 )
+
+
+def _choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """A choice field whose choices are set when the form is made (they are policy data)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
 
 
 def concern_groups() -> list[tuple[str, str, tuple[TaxonomyItem, ...], bool]]:
@@ -77,7 +85,7 @@ class ConcernForm(GovukForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["codes"].choices = recordable_choices()
+        _choice_field(self, "codes").choices = recordable_choices()
 
     def clean_involved(self) -> list[tuple[str, int]]:
         text = self.cleaned_data.get("involved", "")
@@ -90,7 +98,10 @@ class ConcernForm(GovukForm):
     def grouped(self) -> list[dict[str, Any]]:
         """The checkbox groups with each item's id, guidance wording and checked state. Ids
         run id_codes_0, 1, ... across groups, so the error summary links to the first box."""
-        chosen = set(self.data.getlist("codes")) if self.is_bound else set()
+        data = self.data
+        chosen: set[str] = set()
+        if self.is_bound and isinstance(data, MultiValueDict):
+            chosen = set(data.getlist("codes"))
         index = 0
         out = []
         for key, heading, items, is_open in concern_groups():
@@ -138,7 +149,7 @@ class OverrideForm(GovukForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["rank"].choices = level_choices()
+        _choice_field(self, "rank").choices = level_choices()
 
 
 class OverrideDecisionForm(GovukForm):
@@ -156,7 +167,8 @@ class OverrideDecisionForm(GovukForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("decision") == "reject" and not (data.get("note") or "").strip():
             self.add_error("note", "Enter why the lowering is not approved")
         return data
@@ -186,7 +198,7 @@ class ObservationWithdrawForm(GovukForm):
         super().__init__(*args, **kwargs)
         self._observations = {str(row.pk): row for row in observations}
         # The value carries the version read, so a change made meanwhile is not overwritten.
-        self.fields["observation"].choices = [
+        _choice_field(self, "observation").choices = [
             (
                 f"{row.pk}:{row.version}",
                 f"{row.label}, {row.observed_on:%d/%m/%Y} ({row.get_source_display()})",
@@ -218,7 +230,8 @@ class AdviceActionForm(GovukForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if (
             data.get("status") == AdviceAction.Status.NOT_NEEDED
             and not (data.get("note") or "").strip()
@@ -245,7 +258,8 @@ class TaskCloseForm(GovukForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if (
             data.get("status") == ScreeningTask.Status.NOT_NEEDED
             and not (data.get("note") or "").strip()
@@ -303,7 +317,7 @@ class CaseloadFilterForm(GovukForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["level"].choices = level_choices()
-        self.fields["area"].choices = [("", "Any area"), *[(a, a) for a in areas]]
-        self.fields["team"].choices = [("", "Any team"), *teams]
-        self.fields["agency"].choices = [("", "Any agency"), *agencies]
+        _choice_field(self, "level").choices = level_choices()
+        _choice_field(self, "area").choices = [("", "Any area"), *[(a, a) for a in areas]]
+        _choice_field(self, "team").choices = [("", "Any team"), *teams]
+        _choice_field(self, "agency").choices = [("", "Any agency"), *agencies]

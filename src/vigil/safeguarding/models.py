@@ -244,6 +244,11 @@ class ScreeningTask(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     note = models.TextField(blank=True)
 
+    # Set for display by selectors (not stored): the child behind the task, as the viewer may
+    # see them.
+    because_name: str
+    because_visible: bool
+
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [

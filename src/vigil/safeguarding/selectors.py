@@ -18,6 +18,7 @@ from vigil.audit.models import Action
 from vigil.audit.services import audit_log_many
 from vigil.core import screening as core
 from vigil.core.taxonomy import CATEGORIES, load_taxonomy
+from vigil.missing.models import MissingEpisode
 from vigil.people.models import Event, Link, Location, Person, PersonFlag, PoleObject
 from vigil.safeguarding.models import (
     AdviceAction,
@@ -28,12 +29,20 @@ from vigil.safeguarding.models import (
     ScreeningTask,
 )
 
-REF_PREFIX = {"person": "P", "poleobject": "O", "location": "L", "event": "E", "link": "K"}
+REF_PREFIX = {
+    "person": "P",
+    "poleobject": "O",
+    "location": "L",
+    "event": "E",
+    "link": "K",
+    "missingepisode": "MP",
+}
 URL_NAMES = {
     "person": "person_detail",
     "poleobject": "object_detail",
     "location": "location_detail",
     "event": "event_detail",
+    "missingepisode": "missing_episode",
 }
 _MODELS: dict[str, Any] = {
     "person": Person,
@@ -41,10 +50,11 @@ _MODELS: dict[str, Any] = {
     "location": Location,
     "event": Event,
     "link": Link,
+    "missingepisode": MissingEpisode,
 }
 
 
-def get_observation(user: Any, pk: object) -> Observation:
+def get_observation(user: Any, pk: int | str) -> Observation:
     """One observation the user may see, or 404 (the same whether missing or hidden)."""
     try:
         row = Observation.objects.select_related("child", "created_by", "owning_agency").get(pk=pk)
@@ -315,8 +325,8 @@ def _name_because(user: Any, tasks: list[ScreeningTask]) -> list[ScreeningTask]:
         ).values_list("pk", flat=True)
     )
     for task in tasks:
-        task.because_visible = task.because_of_id in seen  # type: ignore[attr-defined]
-        task.because_name = (  # type: ignore[attr-defined]
+        task.because_visible = task.because_of_id in seen
+        task.because_name = (
             task.because_of.full_name if task.because_of_id in seen else "(a record you cannot see)"
         )
     return tasks
@@ -434,7 +444,7 @@ def imports_for(user: Any) -> QuerySet[ObservationImport]:
     return ObservationImport.objects.filter(uploaded_by=user)
 
 
-def get_import(user: Any, pk: object) -> ObservationImport | None:
+def get_import(user: Any, pk: int | str | None) -> ObservationImport | None:
     """One of the user's own imports (a report is shown only to whoever uploaded it)."""
     if not pk:
         return None

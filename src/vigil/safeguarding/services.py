@@ -347,6 +347,14 @@ def ensure_current_screening(*, acting_user: Any, child: Person) -> ScreeningRes
     return current
 
 
+def store_if_changed(child: Person, computed: Computed, *, acting_user: Any, trigger: str) -> bool:
+    """Store `computed` as the child's screening unless it is the same as the stored one (run
+    inside a transaction). True when a new screening was stored."""
+    before = ScreeningResult.objects.filter(child=child, is_current=True).first()
+    row = _store(child, computed, acting_user=acting_user, trigger=trigger, only_if_changed=True)
+    return before is None or row.pk != before.pk
+
+
 def _rescreen(child: Person, acting_user: Any, trigger: str) -> ScreeningResult:
     return _store(child, compute_screening(child), acting_user=acting_user, trigger=trigger)
 
@@ -412,6 +420,7 @@ def observations_record(
     errors = _validate_observation(child, codes=codes, observed_on=observed_on, source=source)
     if errors:
         raise ValidationError(errors)
+    assert observed_on is not None  # _validate_observation refuses a missing date
     for record in involved:
         if record == child:
             raise ValidationError({"involved": "The child is already the subject of the concern"})
@@ -837,22 +846,45 @@ def week_ago() -> datetime:
     return timezone.now() - timedelta(days=7)
 
 
-def rescreen_all(*, reason: str = "Scheduled re-screen") -> tuple[int, int]:
+def rescreen_all(*, reason: str = "Scheduled re-screen", workers: int = 1) -> tuple[int, int]:
     """Re-screen every child (for a nightly job: recency windows pass, review dates come,
     records other apps changed). Returns (children checked, screenings stored). Run by the
-    system, so the audit entries carry no user."""
+    system, so the audit entries carry no user.
+
+    With `workers` > 1 the children are shared between that many processes (each with its
+    own database connection; a child's screening is stored in its own short transaction, so
+    they only wait for one another while writing)."""
     from dateutil.relativedelta import relativedelta
 
     oldest = today() - relativedelta(years=core.ADULT_AGE) - timedelta(days=1)
+    ids = list(
+        Person.objects.filter(date_of_birth__gte=oldest).order_by("pk").values_list("pk", flat=True)
+    )
+    if workers <= 1 or len(ids) < 2 * RESCREEN_CHUNK:
+        return _rescreen_ids(ids, reason)
+    import multiprocessing
+
+    from django.db import connections
+
+    connections.close_all()  # each process opens its own connection
+    shares = [ids[i::workers] for i in range(workers)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        results = pool.starmap(_rescreen_ids, [(share, reason) for share in shares])
+    return sum(checked for checked, _ in results), sum(stored for _, stored in results)
+
+
+RESCREEN_CHUNK = 500
+
+
+def _rescreen_ids(ids: Sequence[int], reason: str) -> tuple[int, int]:
     checked = stored = 0
-    for child in Person.objects.filter(date_of_birth__gte=oldest).iterator(chunk_size=500):
-        try:
-            computed = compute_screening(child)
-        except ScreeningRefused:
-            continue
-        checked += 1
-        with transaction.atomic():
-            before = ScreeningResult.objects.filter(child=child, is_current=True).first()
-            row = _store(child, computed, acting_user=None, trigger=reason, only_if_changed=True)
-            stored += before is None or row.pk != before.pk
+    for start in range(0, len(ids), RESCREEN_CHUNK):
+        for child in Person.objects.filter(pk__in=ids[start : start + RESCREEN_CHUNK]):
+            try:
+                computed = compute_screening(child)
+            except ScreeningRefused:
+                continue
+            checked += 1
+            with transaction.atomic():
+                stored += store_if_changed(child, computed, acting_user=None, trigger=reason)
     return checked, stored

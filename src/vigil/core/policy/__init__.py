@@ -17,6 +17,6 @@ def load_policy(name: str) -> dict[str, Any]:
     """
     text = resources.files(__package__).joinpath(f"{name}.json").read_text(encoding="utf-8")
     data = json.loads(text)
-    if "version" not in data or "source" not in data:
-        raise ValueError(f"policy {name!r} must carry 'version' and 'source'")
+    if not isinstance(data, dict) or "version" not in data or "source" not in data:
+        raise ValueError(f"policy {name!r} must be an object carrying 'version' and 'source'")
     return data
