@@ -154,3 +154,57 @@ def test_cli_rhi_due_lists_open_interviews_as_json(investigator: Any, capsys: An
     }
     assert {row["state"] for row in rows} == {"overdue"}  # returned months ago
     assert rows[0]["due_at_uk"].endswith(("GMT", "BST"))
+
+
+def test_a_large_file_costs_a_few_queries_per_row_not_hundreds(investigator: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rows = []
+    for n in range(60):
+        child = n % 20
+        rows.append(
+            f"MIS/{n},Child{child},Family{child},2011-01-{1 + child:02d},,"
+            f"2026-0{1 + n // 20}-{1 + n % 20:02d} 22:00,childrens_home,Oakfield House,"
+            "childrens_home,14 Oakfield Road,Northam,NE1 4AB,medium,CSE concerns,PS 1 Hale,"
+            f"2026-0{1 + n // 20}-{2 + n % 20:02d} 02:00,found_by_police,Station Hotel,hotel,"
+            f"1 Station Approach,Northam,NE1 1AA,Adult{n % 5} Person 1990-01-01,AB{10 + n % 7} CDE,"
+            "no,"
+        )
+    with CaptureQueriesContext(connection) as queries:
+        result = import_missing_export(
+            acting_user=investigator, text=csv_text(*rows), filename="big.csv"
+        )
+    assert result.ok, result.errors[:3]
+    assert (result.created, result.people_added, result.vehicles_added) == (60, 25, 7)
+    # One lookup per distinct person and place, and bulk writes; the screening re-screen that
+    # follows the commit is screening's own cost and is not counted here.
+    import_queries = [q for q in queries.captured_queries if "safeguarding" not in q["sql"]]
+    assert len(import_queries) < 4 * len(rows)
+    # Each record written has its own audit entry.
+    assert AuditEntry.objects.filter(object_type="missingepisode").count() == 60
+    assert AuditEntry.objects.filter(object_type="returnhomeinterview").count() == 60
+    hotel_links = Link.objects.filter(link_type="found_at", to_location__name="Station Hotel")
+    assert hotel_links.count() == 20  # one per child, widened by each later episode
+    assert all(link.notes.count("Missing episode") == 3 for link in hotel_links)
+
+
+def test_rows_of_one_file_find_the_people_added_by_earlier_rows(investigator: Any) -> None:
+    # Row 2 adds Lee Marsh (born 1996); row 3 names "Lee Marsh" without a date of birth and
+    # means the same man, as the screens would find him once he exists.
+    later = ROWS[1].replace("Lee Marsh 1996-02-02;", "Lee Marsh;")
+    result = import_missing_export(
+        acting_user=investigator, text=csv_text(ROWS[0], later), filename="a.csv"
+    )
+    assert result.ok, result.errors
+    assert Person.objects.filter(given_names="Lee", family_name="Marsh").count() == 1
+
+
+def test_a_child_still_missing_in_the_file_cannot_go_missing_again(investigator: Any) -> None:
+    again = ROWS[2].replace("MIS/0600", "MIS/0601").replace("2026-02-20 20:00", "2026-02-22 20:00")
+    result = import_missing_export(
+        acting_user=investigator, text=csv_text(ROWS[2], again), filename="a.csv"
+    )
+    assert [(e.line, e.column) for e in result.errors] == [(3, "reported_missing_at")]
+    assert "Chloe Turner is still missing in MIS/0600" in result.errors[0].message
+    assert MissingEpisode.objects.count() == 0

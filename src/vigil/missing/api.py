@@ -8,7 +8,7 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.permissions import BasePermission
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -288,7 +288,9 @@ class EpisodeListApi(APIView):
 
 
 class EpisodeDetailApi(APIView):
-    permission_classes = [WorksWithCases]
+    # A page about one episode: whoever may not see it gets the same 404 as for one that does
+    # not exist, never a 403 that tells them it does.
+    permission_classes = [IsAuthenticated]
 
     @extend_schema(
         operation_id="missing_episodes_retrieve",
@@ -296,7 +298,8 @@ class EpisodeDetailApi(APIView):
         responses=EpisodeSerializer,
     )
     def get(self, request: Request, pk: int) -> Response:
-        selectors.get_episode(request.user, pk)
+        # `request`: a sensitive episode needs the caller's reason (X-Vigil-Justification).
+        selectors.get_episode(request.user, pk, request=request)
         return Response(_episode_out(request.user, pk))
 
 

@@ -46,6 +46,11 @@ class MissingConfig(AppConfig):
                 context=person_panel_context,
             )
         )
+        # Screening counts what the child's episodes show (issue 7: derived indicators).
+        from vigil.safeguarding.derived import register_derived_source
+        from vigil.safeguarding.sources import missing_episode_observations
+
+        register_derived_source("missing", missing_episode_observations)
 
 
 def person_panel_context(request: Any, person: Any) -> dict[str, Any] | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -172,7 +172,7 @@ class ReturnForm(VersionedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["rhi_offered_by"].choices = _agency_choices()
+        cast(forms.ChoiceField, self.fields["rhi_offered_by"]).choices = _agency_choices()
 
     def clean_found_at(self) -> int | None:
         text = self.cleaned_data["found_at"].strip()
@@ -191,7 +191,8 @@ class ReturnForm(VersionedForm):
         return marks
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         new_place = any(
             data.get(name) for name in ("new_place_name", "new_place_address", "new_place_town")
         )
@@ -247,7 +248,7 @@ class RhiStatusForm(VersionedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["offered_by"].choices = _agency_choices()
+        cast(forms.ChoiceField, self.fields["offered_by"]).choices = _agency_choices()
 
     def moment(self) -> datetime:
         moment = _moment(self.cleaned_data["on"], self.cleaned_data["at"])
@@ -317,7 +318,7 @@ class DisclosureObservationForm(GovukForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["codes"].choices = observation_choices()
+        cast(forms.ChoiceField, self.fields["codes"]).choices = observation_choices()
 
 
 class ImportForm(GovukForm):
@@ -355,5 +356,10 @@ class RhiFilterForm(GovukForm):
 
     def __init__(self, *args: Any, areas: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = [("", "Any agency"), *_agency_choices()[1:]]
-        self.fields["area"].choices = [("", "Any area")] + [(a, a) for a in areas]
+        cast(forms.ChoiceField, self.fields["agency"]).choices = [
+            ("", "Any agency"),
+            *_agency_choices()[1:],
+        ]
+        cast(forms.ChoiceField, self.fields["area"]).choices = [("", "Any area")] + [
+            (a, a) for a in areas
+        ]

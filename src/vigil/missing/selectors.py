@@ -66,7 +66,7 @@ def _reason(request: HttpRequest | None, *records: Any) -> str:
     return next((reason for reason in reasons if reason), "")
 
 
-def get_child(user: Any, pk: object, *, request: HttpRequest | None = None) -> Person:
+def get_child(user: Any, pk: int | str, *, request: HttpRequest | None = None) -> Person:
     """A child the user may see (404 otherwise), audited as consulted."""
     child = people_selectors.get_visible(user, Person, pk, audit=False)
     audit_shown(user, [("person", child.pk)], "missing episode", _reason(request, child))
@@ -117,7 +117,7 @@ class EpisodeView:
 
 
 def get_episode(
-    user: Any, pk: object, *, audit: bool = True, request: HttpRequest | None = None
+    user: Any, pk: int | str, *, audit: bool = True, request: HttpRequest | None = None
 ) -> MissingEpisode:
     """One episode the user may see, or 404 (the same 404 whether missing or hidden)."""
     try:
@@ -139,7 +139,7 @@ def get_episode(
 
 
 def episode_view(
-    user: Any, pk: object, *, now: datetime | None = None, request: HttpRequest | None = None
+    user: Any, pk: int | str, *, now: datetime | None = None, request: HttpRequest | None = None
 ) -> EpisodeView:
     now = now or timezone.now()
     episode = get_episode(user, pk, request=request)
@@ -172,7 +172,7 @@ def episode_view(
 
 
 def get_interview(
-    user: Any, episode_pk: object, *, request: HttpRequest | None = None
+    user: Any, episode_pk: int | str, *, request: HttpRequest | None = None
 ) -> ReturnHomeInterview:
     episode = get_episode(user, episode_pk, request=request)
     interview = ReturnHomeInterview.objects.filter(episode=episode).first()
@@ -182,7 +182,7 @@ def get_interview(
     return interview
 
 
-def get_disclosure(user: Any, pk: object, *, request: HttpRequest | None = None) -> Disclosure:
+def get_disclosure(user: Any, pk: int | str, *, request: HttpRequest | None = None) -> Disclosure:
     try:
         disclosure = Disclosure.objects.select_related("interview").get(pk=pk)
     except (Disclosure.DoesNotExist, ValueError, TypeError):

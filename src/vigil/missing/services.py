@@ -7,7 +7,7 @@ what a return found without knowing this app exists."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from vigil.accounts.access import can_change_record, can_see_record, works_with_cases
 from vigil.accounts.models import Agency
+from vigil.accounts.services import carry_restriction
 from vigil.audit.models import Action
-from vigil.audit.services import audit_log
+from vigil.audit.services import audit_log, audit_log_many
 from vigil.core.identifiers import normalise_vrm
 from vigil.core.missing import (
     HOW_RETURNED,
@@ -47,6 +48,7 @@ from vigil.people.models import (
     Location,
     ObjectKind,
     Person,
+    PersonFlag,
     PoleObject,
 )
 
@@ -59,7 +61,7 @@ def _require_can_add(acting_user: Any) -> None:
         raise PermissionDenied("You cannot add case records.")
 
 
-def _require_can_change(acting_user: Any, episode: MissingEpisode) -> None:
+def require_can_change(acting_user: Any, episode: MissingEpisode) -> None:
     if not can_change_record(acting_user, episode) or not can_see_record(
         acting_user, episode.child
     ):
@@ -103,6 +105,131 @@ def _bump(episode: MissingEpisode, acting_user: Any, detail: dict[str, Any]) -> 
     )
 
 
+def check_report(
+    *,
+    reported_missing_at: datetime,
+    reported_by_kind: str,
+    risk_level: str,
+    risk_reason: str,
+    grading_officer: str,
+) -> None:
+    """The rules for a report's own fields (the screens and the import both apply them)."""
+    _check_moment("reported_missing_at", reported_missing_at, "The time reported missing")
+    _check_grading(risk_level, risk_reason, grading_officer)
+    if reported_by_kind not in dict(REPORTED_BY):
+        raise ValidationError({"reported_by_kind": "Select who reported the child missing"})
+
+
+def still_missing_error(child_name: str, ref: str) -> ValidationError:
+    return ValidationError(
+        {"reported_missing_at": f"{child_name} is still missing in {ref}: record the return first"}
+    )
+
+
+def report_summary(missing_from: Location | None) -> str:
+    return f"Missing from {_place_label(missing_from)}" if missing_from else "Reported missing"
+
+
+def report_description(
+    *,
+    reported_by_kind: str,
+    reported_by_name: str,
+    risk_level: str,
+    risk_reason: str,
+    grading_officer: str,
+) -> str:
+    """The episode event's description on the child's timeline."""
+    reporter = dict(REPORTED_BY)[reported_by_kind]
+    level = missing_policy().risk_level(risk_level)
+    by = f" ({reported_by_name.strip()})" if reported_by_name.strip() else ""
+    return (
+        f"Reported by {reporter}{by}. Risk: {level.label}, graded by "
+        f"{grading_officer.strip()}: {risk_reason.strip()}"
+    )
+
+
+def check_return(
+    *,
+    child_id: int,
+    reported_missing_at: datetime,
+    returned_at: datetime,
+    how_returned: str,
+    found_with: Sequence[Person],
+) -> None:
+    """The rules for a return's own fields (the screens and the import both apply them)."""
+    _check_moment("returned_at", returned_at, "The time of return")
+    errors: dict[str, str] = {}
+    if how_returned not in dict(HOW_RETURNED):
+        errors["how_returned"] = "Select how the child returned"
+    if returned_at < reported_missing_at:
+        errors["returned_at"] = "The return must be after the time reported missing"
+    if any(person.pk == child_id for person in found_with):
+        errors["found_with"] = "The child cannot be found with themselves"
+    if errors:
+        raise ValidationError(errors)
+
+
+def return_description(
+    *,
+    returned_at: datetime,
+    how_returned: str,
+    found_at: Location | None,
+    found_with: Sequence[Person],
+    vehicles: Sequence[PoleObject],
+) -> str:
+    """The line a return adds to the episode event's description."""
+    found_bits = [dict(HOW_RETURNED)[how_returned]]
+    if found_at:
+        found_bits.append(f"found at {found_at}")
+    if found_with:
+        found_bits.append("with " + ", ".join(p.full_name for p in found_with))
+    if vehicles:
+        found_bits.append("vehicle " + ", ".join(str(v) for v in vehicles))
+    return f"Returned {uk_time(returned_at):%d/%m/%Y %H:%M}: " + "; ".join(found_bits) + "."
+
+
+def found_link_source(episode: MissingEpisode) -> str:
+    """How a "found with/at" link names the episode it came from."""
+    return f"Missing episode {episode.ref}" + (
+        f" ({episode.external_reference})" if episode.external_reference else ""
+    )
+
+
+def sync_missing_flags(acting_user: Any, child_ids: Iterable[int]) -> None:
+    """Keep each child's "Currently missing" flag true to their episodes: set while an episode
+    is open, cleared on return. The flag is derived, so it changes no version (an edit form
+    open on the person stays valid) but each change is audited."""
+    ids = sorted(set(child_ids))
+    if not ids:
+        return
+    missing = set(
+        MissingEpisode.objects.filter(child_id__in=ids, returned_at__isnull=True).values_list(
+            "child_id", flat=True
+        )
+    )
+    changed: list[Person] = []
+    for child in Person.objects.filter(pk__in=ids).only("pk", "flags"):
+        has = PersonFlag.MISSING in child.flags
+        if has == (child.pk in missing):
+            continue
+        flags = set(child.flags)
+        flags.symmetric_difference_update({PersonFlag.MISSING})
+        child.flags = sorted(flags)
+        changed.append(child)
+    if not changed:
+        return
+    Person.objects.bulk_update(changed, ["flags"], batch_size=500)
+    for now_missing in (True, False):
+        group = [c for c in changed if (PersonFlag.MISSING in c.flags) == now_missing]
+        if group:
+            audit_log_many(
+                acting_user=acting_user,
+                action=Action.ALTERATION,
+                objects=[("person", c.pk) for c in group],
+                detail={"flag": PersonFlag.MISSING, "set": now_missing},
+            )
+
+
 # --- Reporting and grading --------------------------------------------------------------------
 
 
@@ -141,33 +268,30 @@ def episode_report(
     _require_can_see(acting_user, child)
     if missing_from is not None:
         _require_can_see(acting_user, missing_from)
-    _check_moment("reported_missing_at", reported_missing_at, "The time reported missing")
-    _check_grading(risk_level, risk_reason, grading_officer)
-    if reported_by_kind not in dict(REPORTED_BY):
-        raise ValidationError({"reported_by_kind": "Select who reported the child missing"})
+    check_report(
+        reported_missing_at=reported_missing_at,
+        reported_by_kind=reported_by_kind,
+        risk_level=risk_level,
+        risk_reason=risk_reason,
+        grading_officer=grading_officer,
+    )
     # A child cannot go missing again while an earlier episode is still open.
     still_open = MissingEpisode.objects.filter(
         child=child, returned_at__isnull=True, reported_missing_at__lte=reported_missing_at
     ).first()
     if still_open is not None:
-        raise ValidationError(
-            {
-                "reported_missing_at": f"{child.full_name} is still missing in {still_open.ref}: "
-                "record the return first"
-            }
-        )
-    reporter = dict(REPORTED_BY)[reported_by_kind]
-    level = missing_policy().risk_level(risk_level)
+        raise still_missing_error(child.full_name, still_open.ref)
     event = people_services.event_create(
         acting_user=acting_user,
         event_type=EventType.MISSING_EPISODE,
         occurred_at=reported_missing_at,
-        summary=(
-            f"Missing from {_place_label(missing_from)}" if missing_from else "Reported missing"
-        ),
-        description=(
-            f"Reported by {reporter}{f' ({reported_by_name.strip()})' if reported_by_name else ''}"
-            f". Risk: {level.label}, graded by {grading_officer.strip()}: {risk_reason.strip()}"
+        summary=report_summary(missing_from),
+        description=report_description(
+            reported_by_kind=reported_by_kind,
+            reported_by_name=reported_by_name,
+            risk_level=risk_level,
+            risk_reason=risk_reason,
+            grading_officer=grading_officer,
         ),
         reference=external_reference.strip(),
         access_level=access_level,
@@ -193,6 +317,8 @@ def episode_report(
     )
     episode.full_clean(exclude=["found_with", "vehicles"])
     episode.save()
+    # A restricted child's episode and timeline event are restricted to the same people.
+    carry_restriction(acting_user=acting_user, source=child, records=[event, episode])
     RiskGrading.objects.create(
         episode=episode,
         risk_level=risk_level,
@@ -208,6 +334,7 @@ def episode_report(
         object_id=episode.pk,
         detail={"child": child.pk, "risk_level": risk_level},
     )
+    sync_missing_flags(acting_user, [child.pk])
     return episode
 
 
@@ -224,7 +351,7 @@ def episode_regrade(
 ) -> MissingEpisode:
     """Re-grade the risk. The earlier gradings stay as history (APP: the risk assessment is
     reviewed throughout the investigation)."""
-    _require_can_change(acting_user, episode)
+    require_can_change(acting_user, episode)
     _check_grading(risk_level, reason, grading_officer)
     graded_at = graded_at or timezone.now()
     _check_moment("graded_at", graded_at, "The time of the grading")
@@ -249,7 +376,7 @@ def episode_regrade(
 def episode_update_actions(
     *, acting_user: Any, episode: MissingEpisode, expected_version: int, police_actions: str
 ) -> MissingEpisode:
-    _require_can_change(acting_user, episode)
+    require_can_change(acting_user, episode)
     current = _locked(episode, expected_version)
     current.police_actions = police_actions.strip()
     _bump(current, acting_user, {"fields": ["police_actions"]})
@@ -281,19 +408,16 @@ def episode_record_return(
     """Record the return: where found, who with, vehicles, how, injuries, intoxication and the
     child's account; write them to the POLE store (event participants and links) and open the
     return home interview, due 72 elapsed hours after the return (DfE statutory guidance)."""
-    _require_can_change(acting_user, episode)
-    _check_moment("returned_at", returned_at, "The time of return")
-    errors: dict[str, str] = {}
-    if how_returned not in dict(HOW_RETURNED):
-        errors["how_returned"] = "Select how the child returned"
-    if returned_at < episode.reported_missing_at:
-        errors["returned_at"] = "The return must be after the time reported missing"
-    if any(person.pk == episode.child_id for person in found_with):
-        errors["found_with"] = "The child cannot be found with themselves"
+    require_can_change(acting_user, episode)
+    check_return(
+        child_id=episode.child_id,
+        reported_missing_at=episode.reported_missing_at,
+        returned_at=returned_at,
+        how_returned=how_returned,
+        found_with=found_with,
+    )
     if intoxicated is False and intoxication_details.strip():
         intoxicated = True
-    if errors:
-        raise ValidationError(errors)
     if new_place:
         if found_at is not None:
             raise ValidationError({"found_at": "Give a known place or a new one, not both"})
@@ -320,29 +444,25 @@ def episode_record_return(
 
     child = current.child
     event = current.event
-    found_bits = [dict(HOW_RETURNED)[how_returned]]
-    if found_at:
-        found_bits.append(f"found at {found_at}")
-    if unique_people:
-        found_bits.append("with " + ", ".join(p.full_name for p in unique_people))
-    if unique_vehicles:
-        found_bits.append("vehicle " + ", ".join(str(v) for v in unique_vehicles))
+    line = return_description(
+        returned_at=returned_at,
+        how_returned=how_returned,
+        found_at=found_at,
+        found_with=unique_people,
+        vehicles=unique_vehicles,
+    )
     people_services.event_update(
         acting_user=acting_user,
         event=event,
         expected_version=event.version,
         ended_at=returned_at,
-        description=f"{event.description}\nReturned {uk_time(returned_at):%d/%m/%Y %H:%M}: "
-        + "; ".join(found_bits)
-        + ".",
+        description=f"{event.description}\n{line}",
         add_people=[(person, EventPerson.Role.FOUND_WITH) for person in unique_people],
         add_objects=[(vehicle, EventObject.Role.TRAVELLED_IN) for vehicle in unique_vehicles],
         add_locations=[(found_at, EventLocation.Role.FOUND_AT)] if found_at else [],
     )
     day = uk_time(returned_at).date()
-    source = f"Missing episode {current.ref}" + (
-        f" ({current.external_reference})" if current.external_reference else ""
-    )
+    source = found_link_source(current)
     for link_type, target in (
         *(("found_with", person) for person in unique_people),
         *((("found_at", found_at),) if found_at else ()),
@@ -367,6 +487,7 @@ def episode_record_return(
         object_id=interview.pk,
         detail={"episode": current.pk},
     )
+    sync_missing_flags(acting_user, [child.pk])
     return current
 
 
@@ -440,7 +561,7 @@ def rhi_set_status(
     """Move the interview on (due -> offered -> completed, or declined / not possible), with the
     date each happened. A completed interview is final."""
     episode = interview.episode
-    _require_can_change(acting_user, episode)
+    require_can_change(acting_user, episode)
     current = ReturnHomeInterview.objects.select_for_update().get(pk=interview.pk)
     if current.version != expected_version:
         raise StaleVersionError(expected=expected_version, current=current)
@@ -480,7 +601,7 @@ def rhi_set_status(
 
 @transaction.atomic
 def disclosure_add(*, acting_user: Any, interview: ReturnHomeInterview, text: str) -> Disclosure:
-    _require_can_change(acting_user, interview.episode)
+    require_can_change(acting_user, interview.episode)
     if not text.strip():
         raise ValidationError({"text": "Enter what the child disclosed"})
     disclosure = Disclosure(interview=interview, text=text.strip(), recorded_by=acting_user)
@@ -511,7 +632,7 @@ def disclosure_to_intelligence(
     Intelligence management), once."""
     interview = disclosure.interview
     episode = interview.episode
-    _require_can_change(acting_user, episode)
+    require_can_change(acting_user, episode)
     locked = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
     if locked.intelligence_report_id:
         raise ValidationError({"text": "This disclosure is already recorded as intelligence"})
@@ -563,7 +684,7 @@ def disclosure_to_observation(
         raise ApplicationError("Observations cannot be recorded here yet")
     interview = disclosure.interview
     episode = interview.episode
-    _require_can_change(acting_user, episode)
+    require_can_change(acting_user, episode)
     locked = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
     if locked.observation_ref:
         raise ValidationError({"codes": "This disclosure is already recorded as observations"})

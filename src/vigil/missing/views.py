@@ -423,9 +423,9 @@ def import_export(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST if posted else None, request.FILES if posted else None)
     result = None
     if request.method == "POST" and form.is_valid():
-        upload = request.FILES["file"]
+        filename = getattr(request.FILES["file"], "name", None) or "upload.csv"
         result = imports.import_missing_export(
-            acting_user=request.user, text=form.cleaned_data["file"], filename=upload.name
+            acting_user=request.user, text=form.cleaned_data["file"], filename=filename
         )
         if result.ok:
             messages.success(request, result.summary())

@@ -3,6 +3,8 @@ through services (validated, versioned, audited). Updates must send the `version
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import Model, QuerySet
@@ -238,7 +240,52 @@ ENTITY_MODELS: dict[str, type[Model]] = {
 }
 
 
+class ServiceWritesMixin:
+    """perform_create / perform_update for a viewset whose writes go through one create and
+    one update service: `create_service(acting_user=, **arguments)` and
+    `update_service(acting_user=, <record_argument>=record, expected_version=, **arguments)`.
+    An update must send the `version` it read (a stale one is a 409 from the service)."""
+
+    request: Any  # the viewset's DRF Request
+    create_service: Callable[..., Any]
+    update_service: Callable[..., Any]
+    record_argument: str
+
+    def create_arguments(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The create service's arguments from the validated input (default: as they are)."""
+        return data
+
+    def update_arguments(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The update service's arguments from the validated input (default: as they are)."""
+        return data
+
+    def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        service = type(self).create_service
+        serializer.instance = service(acting_user=self.request.user, **self.create_arguments(data))
+
+    def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
+        data = dict(serializer.validated_data)
+        version = self._expected_version(data)
+        service = type(self).update_service
+        serializer.instance = service(
+            acting_user=self.request.user,
+            expected_version=version,
+            **{self.record_argument: serializer.instance},
+            **self.update_arguments(data),
+        )
+
+    def _expected_version(self, data: dict[str, Any]) -> int:
+        if "version" not in data:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"version": "Send the version you read (no lost updates)"})
+        return int(data.pop("version"))
+
+
 class CaseRecordViewSet(
+    ServiceWritesMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -246,17 +293,21 @@ class CaseRecordViewSet(
     viewsets.GenericViewSet,
 ):
     """List, retrieve, create and update one kind of case record; no deletes (records are
-    kept under MoPI review and retention, not removed by a click)."""
+    kept under MoPI review and retention, not removed by a click). Writes go through the
+    services named by the subclass, with the version the caller read."""
 
     model: type[Model]
 
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
-            return self.model.objects.none()
-        return visible_records(self.request.user, self.model.objects.all())
+            return self.model._default_manager.none()
+        return visible_records(self.request.user, self.model._default_manager.all())
 
     def get_object(self) -> Any:
-        return selectors.get_visible(self.request.user, self.model, self.kwargs["pk"])
+        # `request`: a sensitive record needs the caller's reason (X-Vigil-Justification).
+        return selectors.get_visible(
+            self.request.user, self.model, self.kwargs["pk"], request=self.request
+        )
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
@@ -271,13 +322,6 @@ class CaseRecordViewSet(
             )
         data = self.get_serializer(rows, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
-
-    def _expected_version(self, data: dict[str, Any]) -> int:
-        if "version" not in data:
-            from django.core.exceptions import ValidationError
-
-            raise ValidationError({"version": "Send the version you read (no lost updates)"})
-        return int(data.pop("version"))
 
 
 def _filter(
@@ -313,6 +357,9 @@ def _filter(
 class PersonViewSet(CaseRecordViewSet):
     model = Person
     serializer_class = PersonSerializer
+    create_service = services.person_create
+    update_service = services.person_update
+    record_argument = "person"
 
     def get_queryset(self) -> QuerySet[Any]:
         queryset = super().get_queryset().prefetch_related("other_names", "identifiers")
@@ -325,48 +372,24 @@ class PersonViewSet(CaseRecordViewSet):
             queryset = queryset.filter(pk__in=[hit.person.pk for hit in results.people])
         return queryset.order_by("family_name", "given_names", "id")
 
-    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
-        data = dict(serializer.validated_data)
-        data.pop("version", None)
-        serializer.instance = services.person_create(acting_user=self.request.user, **data)
-
-    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
-        data = dict(serializer.validated_data)
-        version = self._expected_version(data)
-        serializer.instance = services.person_update(
-            acting_user=self.request.user,
-            person=serializer.instance,
-            expected_version=version,
-            **data,
-        )
-
 
 class ObjectViewSet(CaseRecordViewSet):
     model = PoleObject
     serializer_class = ObjectSerializer
+    create_service = services.object_create
+    update_service = services.object_update
+    record_argument = "pole_object"
 
     def get_queryset(self) -> QuerySet[Any]:
         return _filter(super().get_queryset(), self.request, ["kind", "search_key"]).order_by("id")
-
-    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
-        data = dict(serializer.validated_data)
-        data.pop("version", None)
-        serializer.instance = services.object_create(acting_user=self.request.user, **data)
-
-    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
-        data = dict(serializer.validated_data)
-        version = self._expected_version(data)
-        serializer.instance = services.object_update(
-            acting_user=self.request.user,
-            pole_object=serializer.instance,
-            expected_version=version,
-            **data,
-        )
 
 
 class LocationViewSet(CaseRecordViewSet):
     model = Location
     serializer_class = LocationSerializer
+    create_service = services.location_create
+    update_service = services.location_update
+    record_argument = "location"
 
     def get_queryset(self) -> QuerySet[Any]:
         queryset = _filter(super().get_queryset(), self.request, ["premises_type", "town"])
@@ -374,21 +397,6 @@ class LocationViewSet(CaseRecordViewSet):
         if postcode:
             queryset = queryset.filter(postcode_key=postcode.replace(" ", "").upper())
         return queryset.order_by("id")
-
-    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
-        data = dict(serializer.validated_data)
-        data.pop("version", None)
-        serializer.instance = services.location_create(acting_user=self.request.user, **data)
-
-    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
-        data = dict(serializer.validated_data)
-        version = self._expected_version(data)
-        serializer.instance = services.location_update(
-            acting_user=self.request.user,
-            location=serializer.instance,
-            expected_version=version,
-            **data,
-        )
 
 
 def _participants(user: Any, rows: list[dict[str, Any]], model: type[Model]) -> list[Any]:
@@ -400,6 +408,9 @@ def _participants(user: Any, rows: list[dict[str, Any]], model: type[Model]) -> 
 class EventViewSet(CaseRecordViewSet):
     model = Event
     serializer_class = EventSerializer
+    create_service = services.event_create
+    update_service = services.event_update
+    record_argument = "event"
 
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):
@@ -424,38 +435,32 @@ class EventViewSet(CaseRecordViewSet):
             "locations": _participants(user, data.pop("add_locations", []), Location),
         }
 
-    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
-        data = dict(serializer.validated_data)
-        data.pop("version", None)
-        parts = self._split(data)
-        serializer.instance = services.event_create(acting_user=self.request.user, **parts, **data)
+    def create_arguments(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {**self._split(data), **data}
 
-    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
-        data = dict(serializer.validated_data)
-        version = self._expected_version(data)
+    def update_arguments(self, data: dict[str, Any]) -> dict[str, Any]:
         parts = self._split(data)
-        serializer.instance = services.event_update(
-            acting_user=self.request.user,
-            event=serializer.instance,
-            expected_version=version,
-            add_people=parts["people"],
-            add_objects=parts["objects"],
-            add_locations=parts["locations"],
+        return {
+            "add_people": parts["people"],
+            "add_objects": parts["objects"],
+            "add_locations": parts["locations"],
             **data,
-        )
+        }
 
 
 class LinkViewSet(CaseRecordViewSet):
     model = Link
     serializer_class = LinkSerializer
+    create_service = services.link_create
+    update_service = services.link_update
+    record_argument = "link"
 
     def get_queryset(self) -> QuerySet[Any]:
         return _filter(super().get_queryset(), self.request, ["link_type"]).order_by("id")
 
-    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
+    def create_arguments(self, data: dict[str, Any]) -> dict[str, Any]:
         from django.core.exceptions import ValidationError
 
-        data = dict(serializer.validated_data)
         errors = {
             name: "This field is required."
             for name in ("link_type", "from_record", "to_record", "source")
@@ -468,29 +473,20 @@ class LinkViewSet(CaseRecordViewSet):
             selectors.get_visible(user, ENTITY_MODELS[end["kind"]], end["id"], audit=False)
             for end in (data["from_record"], data["to_record"])
         ]
-        serializer.instance = services.link_create(
-            acting_user=user,
-            link_type=data["link_type"],
-            source_entity=ends[0],
-            target_entity=ends[1],
-            source=data["source"],
-            first_seen=data.get("first_seen"),
-            last_seen=data.get("last_seen"),
-            notes=data.get("notes", ""),
-        )
+        return {
+            "link_type": data["link_type"],
+            "source_entity": ends[0],
+            "target_entity": ends[1],
+            "source": data["source"],
+            "first_seen": data.get("first_seen"),
+            "last_seen": data.get("last_seen"),
+            "notes": data.get("notes", ""),
+        }
 
-    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
-        data = dict(serializer.validated_data)
-        version = self._expected_version(data)
-        changes = {
+    def update_arguments(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {
             k: v for k, v in data.items() if k in ("first_seen", "last_seen", "source", "notes")
         }
-        serializer.instance = services.link_update(
-            acting_user=self.request.user,
-            link=serializer.instance,
-            expected_version=version,
-            **changes,
-        )
 
 
 class IntelligenceReportViewSet(viewsets.GenericViewSet, mixins.CreateModelMixin):
@@ -505,8 +501,18 @@ class IntelligenceReportViewSet(viewsets.GenericViewSet, mixins.CreateModelMixin
             selectors.get_visible(user, Person, pk, audit=False) for pk in data.pop("subjects")
         ]
         report = services.intelligence_report_create(acting_user=user, subjects=subjects, **data)
-        report.subjects = [p.pk for p in subjects]
-        report.occurred_at = report.event.occurred_at
-        report.summary = report.event.summary
-        report.reference = report.event.reference
-        serializer.instance = report
+        # The serializer reads the report with its event's fields alongside.
+        serializer.instance = SimpleNamespace(
+            id=report.pk,
+            event_id=report.event_id,
+            subjects=[p.pk for p in subjects],
+            occurred_at=report.event.occurred_at,
+            summary=report.event.summary,
+            text=report.text,
+            source_evaluation=report.source_evaluation,
+            intelligence_assessment=report.intelligence_assessment,
+            handling_code=report.handling_code,
+            handling_conditions=report.handling_conditions,
+            reference=report.event.reference,
+            grading=report.grading,
+        )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -58,7 +58,8 @@ class PersonForm(GovukForm):
     )
     flags = forms.MultipleChoiceField(
         label="Flags",
-        choices=PersonFlag.choices,
+        # "Currently missing" follows the child's missing episodes; it is not set by hand.
+        choices=[(v, label) for v, label in PersonFlag.choices if v != PersonFlag.MISSING],
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -68,7 +69,8 @@ class PersonForm(GovukForm):
     notes = forms.CharField(label="Notes", widget=forms.Textarea, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         dob = data.get("date_of_birth")
         precision = data.get("date_of_birth_precision")
         if dob is None and precision not in (None, DateOfBirthPrecision.UNKNOWN):
@@ -253,7 +255,8 @@ class IntelligenceReportForm(GovukForm):
     reference = forms.CharField(label="Reference", max_length=60, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("handling_code") == "C" and not (data.get("handling_conditions") or "").strip():
             self.add_error(
                 "handling_conditions", "Enter the conditions that apply to handling code C"
@@ -287,13 +290,14 @@ class LinkForm(GovukForm):
 
     def __init__(self, *args: Any, from_kind: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["link_type"].choices = link_type_choices(from_kind)
+        cast(forms.ChoiceField, self.fields["link_type"]).choices = link_type_choices(from_kind)
 
     def clean_target(self) -> tuple[str, int]:
         return parse_reference(self.cleaned_data["target"])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         first, last = data.get("first_seen"), data.get("last_seen")
         if first and last and first > last:
             self.add_error("last_seen", "Last seen must be on or after first seen")
@@ -337,7 +341,8 @@ class SearchForm(GovukForm):
     age_to = forms.IntegerField(label="to", required=False, min_value=0, max_value=120)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         low, high = data.get("age_from"), data.get("age_to")
         if low is not None and high is not None and low > high:
             self.add_error("age_to", "'Aged to' must be the same as or more than 'aged from'")

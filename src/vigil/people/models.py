@@ -126,6 +126,11 @@ class Person(CaseRecord):
     def in_care(self) -> bool:
         return PersonFlag.IN_CARE in self.flags
 
+    @property
+    def is_missing(self) -> bool:
+        """An episode of theirs is open (kept by vigil.missing's services and import)."""
+        return PersonFlag.MISSING in self.flags
+
 
 class NameType(models.TextChoices):
     ALIAS = "alias", "Alias"

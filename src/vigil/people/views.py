@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -40,7 +41,7 @@ from vigil.people.models import (
     Person,
     PoleObject,
 )
-from vigil.web.extensions import person_panels
+from vigil.web.extensions import dashboard_panels, landing_page, person_panels
 from vigil.web.forms import GovukForm
 
 ENTITY_MODELS: dict[str, type[Person] | type[PoleObject] | type[Location]] = {
@@ -68,8 +69,15 @@ def _initial_from(record: Any, form_class: type[GovukForm]) -> dict[str, Any]:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    landing = landing_page(request.user)
+    if landing is not None:
+        return redirect(landing)
     recent = selectors.recent_records(request.user) if works_with_cases(request.user) else []
-    return render(request, "people/home.html", {"recent": recent, "form": SearchForm()})
+    return render(
+        request,
+        "people/home.html",
+        {"recent": recent, "form": SearchForm(), "dashboard_panels": dashboard_panels(request)},
+    )
 
 
 @login_required
@@ -292,10 +300,11 @@ def location_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _entity_create(request: HttpRequest, kind: str) -> HttpResponse:
     _require_case_worker(request)
-    form_class, create = {
+    writers: dict[str, tuple[type[GovukForm], Callable[..., Any]]] = {
         "object": (ObjectForm, services.object_create),
         "location": (LocationForm, services.location_create),
-    }[kind]
+    }
+    form_class, create = writers[kind]
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         record = form.run_service(lambda: create(acting_user=request.user, **form.cleaned_data))
@@ -317,10 +326,11 @@ def _entity_create(request: HttpRequest, kind: str) -> HttpResponse:
 def _entity_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     model = ENTITY_MODELS[kind]
     record = selectors.get_visible(request.user, model, pk, request=request)
-    form_class, update, arg = {
+    editors: dict[str, tuple[type[GovukForm], Callable[..., Any], str]] = {
         "object": (ObjectEditForm, services.object_update, "pole_object"),
         "location": (LocationEditForm, services.location_update, "location"),
-    }[kind]
+    }
+    form_class, update, arg = editors[kind]
     form = form_class(request.POST or None, initial=_initial_from(record, form_class))
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -497,7 +507,13 @@ def event_create(request: HttpRequest) -> HttpResponse:
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = selectors.get_visible(request.user, Event, pk, request=request)
     events = selectors.timeline_events(request.user, [event.pk])
-    return render(request, "people/event_detail.html", {"event": events[0] if events else event})
+    shown = events[0] if events else event
+    selectors.audit_people_shown(
+        request.user,
+        (taking_part.person_id for taking_part in shown.involved_people.all()),
+        via=f"event {event.pk}",
+    )
+    return render(request, "people/event_detail.html", {"event": shown})
 
 
 @login_required
