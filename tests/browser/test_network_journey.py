@@ -89,3 +89,68 @@ def test_expand_a_node_and_find_the_group_in_the_groups_view(page: Any, live_ser
     expect(
         page.locator("#group-summary").get_by_role("link", name="Kayleigh Smith")
     ).to_be_visible()
+
+
+def test_the_chart_by_keyboard_filters_and_the_path_between_two_people(
+    page: Any, live_server: Any
+) -> None:
+    """Everything the chart does can be done from the tables with a keyboard: select a record,
+    show its connections, and find the path between two chosen people; filters redraw it."""
+    demo = build_demo_area()
+    tyler = Person.objects.get(given_names="Tyler", family_name="Smith")
+    lee = Person.objects.get(given_names="Lee", family_name="Marsh")
+    kayleigh = Person.objects.get(given_names="Kayleigh", family_name="Smith")
+    _signed_in(page, live_server, demo["users"]["analyst"])
+
+    page.goto(f"/people/{tyler.pk}/network/")
+    page.wait_for_selector("#network-chart[data-ready=true]")
+    chart_nodes = "() => window.vigilNetworkChart.nodes().length"
+    before = page.evaluate(chart_nodes)
+
+    people = page.locator("#network-people")
+    people.get_by_role("button", name="Select Lee Marsh on the chart").focus()
+    page.keyboard.press("Enter")
+    title = page.locator("#network-node-title")
+    expect(title).to_have_text("Lee Marsh")
+    expect(title).to_be_focused()
+    selected = page.evaluate("() => window.vigilNetworkChart.$('node:selected').id()")
+    assert selected == f"person:{lee.pk}"
+    page.keyboard.press("Tab")
+    expect(page.locator("#network-node-open")).to_be_focused()
+
+    people.get_by_role("button", name="Show connections of Lee Marsh").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => window.vigilNetworkChart.nodes().length > {before}")
+    added = page.locator("#network-added")
+    expect(added.get_by_role("link").first).to_be_visible()
+    expect(added.get_by_role("button").first).to_be_visible()
+
+    # The path from Tyler to Lee, by keyboard from the table.
+    people.get_by_role("link", name="Path from Tyler to Lee Marsh").focus()
+    page.keyboard.press("Enter")
+    path = page.locator("#network-path")
+    expect(path.get_by_role("link", name="Lee Marsh").first).to_be_visible()
+    page.wait_for_selector("#network-chart[data-ready=true]")
+    on_path = page.evaluate("() => window.vigilNetworkChart.$('node.on-path').map((n) => n.id())")
+    assert f"person:{lee.pk}" in on_path and f"person:{tyler.pk}" in on_path
+
+    # The path between two other people chosen in the form.
+    form = page.locator("#network-path-form")
+    form.get_by_label("From").select_option(str(lee.pk))
+    form.get_by_label("Show how they are connected to").select_option(str(kayleigh.pk))
+    form.get_by_role("button", name="Show the path").click()
+    expect(path).to_contain_text("Lee Marsh")
+    expect(path).to_contain_text("Kayleigh Smith")
+
+    # Links active only after 2099: only undated links (family) remain, so fewer nodes.
+    page.goto(f"/people/{tyler.pk}/network/")
+    page.wait_for_selector("#network-chart[data-ready=true]")
+    page.locator("#network-filter-details summary").click()
+    filters = page.locator("#network-filters")
+    filters.locator("#id_start_0").fill("1")
+    filters.locator("#id_start_1").fill("1")
+    filters.locator("#id_start_2").fill("2099")
+    filters.get_by_role("button", name="Apply filters").click()
+    expect(page.locator("#network-counts")).to_contain_text("that match the filters")
+    page.wait_for_selector("#network-chart[data-ready=true]")
+    assert page.evaluate(chart_nodes) < before

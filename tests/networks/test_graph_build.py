@@ -273,3 +273,50 @@ def test_a_persons_local_graph_gives_the_same_network_as_the_whole_graph(investi
             assert {n.id for n in local.nodes} == {n.id for n in expected.nodes}
             assert sorted(i.key for i in local.links) == sorted(i.key for i in expected.links)
             assert local.hops == expected.hops
+
+
+def test_the_path_searched_from_both_ends_is_as_short_as_the_whole_graphs(investigator):
+    """The path API reads outwards from the two people, not the whole force: its answer must
+    have as many hops as the whole graph's, for every pair in the demo."""
+    build_demo_area()
+    analyst = User.objects.get(username="analyst")
+    whole = selectors.pole_graph(analyst)
+    view = whole.view()
+    people = [f"person:{pk}" for pk in Person.objects.order_by("pk").values_list("pk", flat=True)]
+    for source in people[:12]:
+        for target in people:
+            expected = selectors.shortest_path(view, source, target)
+            found = selectors.path_between(analyst, source, target)
+            if expected is None:
+                assert found is None
+            else:
+                assert found is not None and len(found) == len(expected), (source, target)
+
+
+def test_a_path_never_runs_through_a_record_the_user_may_not_see(
+    planted, investigator, other_force_officer
+):
+    """A restricted person joins the bystander to the child directly; someone who may not see
+    them gets the longer path through records they may see, or none."""
+    hidden = PersonFactory(
+        acting_user=investigator, date_of_birth=ADULT_BORN, access_level="restricted"
+    )
+    for end in (planted["child"], planted["bystander"]):
+        LinkFactory(
+            acting_user=investigator,
+            link_type="associate_of",
+            source_entity=hidden,
+            target_entity=end,
+        )
+    LinkFactory(
+        acting_user=investigator,
+        link_type="associate_of",
+        source_entity=planted["bystander"],
+        target_entity=planted["second"],
+    )
+    child, bystander = _id(planted["child"]), _id(planted["bystander"])
+    mine = selectors.path_between(investigator, child, bystander)
+    assert mine is not None and [hop.end.id for hop in mine] == [_id(hidden), bystander]
+    theirs = selectors.path_between(other_force_officer, child, bystander)
+    assert theirs is not None and len(theirs) == 2
+    assert all(_id(hidden) not in (hop.start.id, hop.end.id) for hop in theirs)

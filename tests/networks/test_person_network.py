@@ -69,6 +69,27 @@ def test_the_path_to_another_person_with_the_evidence(client, planted, investiga
     assert "Choose a person from this network" in wrong
 
 
+def test_the_path_between_two_other_people_and_keyboard_actions(client, planted, investigator):
+    """Both ends can be chosen; every record in the tables carries the chart's actions
+    (select, show connections) and people a path link, for keyboard users."""
+    client.force_login(investigator)
+    first, second = planted["first"], planted["second"]
+    url = reverse("person_network", args=[planted["child"].pk])
+    html = client.get(url, {"path_from": first.pk, "path_to": second.pk}).content.decode()
+    path = re.search(
+        r'<ol class="govuk-list govuk-list--number" id="network-path">.*?</ol>', html, re.S
+    )
+    assert path and "Sam Suspect" in path.group() and "Alex Suspect" in path.group()
+    assert f'data-path="person:{first.pk} person:{second.pk}"' in html
+    same = client.get(url, {"path_from": first.pk, "path_to": first.pk}).content.decode()
+    assert "Choose two different people" in same
+    for record in ("person", "object", "location"):
+        node = {"person": second, "object": planted["car"], "location": planted["hotel"]}[record]
+        assert f'data-network-action="expand" data-node="{record}:{node.pk}"' in html
+        assert f'data-network-action="select" data-node="{record}:{node.pk}"' in html
+    assert f"path_to={second.pk}#path-heading" in html
+
+
 def test_access_follows_the_person_record(client, planted, investigator, partner, outsider):
     hidden = PersonFactory(
         acting_user=investigator, date_of_birth=ADULT_BORN, access_level="restricted"

@@ -22,6 +22,7 @@ Usage:
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import threading
@@ -32,6 +33,13 @@ from datetime import date
 from itertools import pairwise
 from math import isfinite
 from pathlib import Path
+from typing import Any
+
+# igraph's bundled OpenMP runtime busy-waits in its worker threads; on a shared server (web
+# workers, jobs) they burn the CPU other work needs: on a loaded 2-CPU machine key players at
+# 100,000 nodes took 30 s with OpenMP's default threads and 3.9 s with one. One thread per
+# process unless the operator sets OMP_NUM_THREADS; read when igraph loads, so set it first.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import igraph as ig
 import numpy as np
@@ -316,7 +324,7 @@ class Network:
             else:
                 allowed = set(may_see_restricted)
                 for j in restricted:
-                    link_id = None if self.link_ids is None else self.link_ids[j]
+                    link_id = None if self.link_ids is None else self.link_ids[int(j)]
                     keep[j] = link_id is not None and link_id in allowed
         visible = np.ones(self.node_count, dtype=bool)
         for node_id in hidden_nodes:
@@ -330,7 +338,7 @@ class Network:
 def _column(values: object, n: int, dtype: type, default: object) -> np.ndarray:
     if values is None:
         return np.full(n, default, dtype=dtype)
-    array = np.asarray(values, dtype=dtype)
+    array: np.ndarray = np.asarray(values, dtype=dtype)
     if len(array) != n:
         raise ValueError("link columns differ in length")
     return array
@@ -372,7 +380,7 @@ def build_network(nodes: Iterable[Node], links: Iterable[Link]) -> Network:
         roles.append(ROLES.index(node.role))
 
     kind_codes: dict[str, int] = {}
-    columns: dict[str, list] = {
+    columns: dict[str, list[Any]] = {
         k: [] for k in ("src", "dst", "kind", "weight", "first", "last", "gs", "ga", "c", "ids")
     }
     for j, link in enumerate(links):
@@ -459,7 +467,7 @@ class NetworkView:
         return len(self.links)
 
     def node_id(self, v: int) -> str:
-        return self.network.node_ids[self.nodes[v]]
+        return str(self.network.node_ids[self.nodes[v]])
 
     def vertex(self, node_id: str) -> int:
         """The vertex for a node id; KeyError if unknown or not visible in this view."""
@@ -659,14 +667,20 @@ def rank_key_players(
 
     # degree: distinct neighbours, so twenty calls between the same pair count once
     low, high = np.minimum(src, dst).astype(np.int64), np.maximum(src, dst).astype(np.int64)
-    pairs = np.unique(low * n + high)
+    pairs, pair_of = np.unique(low * n + high, return_inverse=True)
     degree = np.bincount(pairs // n, minlength=n) + np.bincount(pairs % n, minlength=n)
 
     # PageRank on the union of communities: each community is a separate component, so one
     # call ranks everyone within their own community; rescale so each community sums to 1.
+    # Parallel links become one link carrying their summed weight (the same PageRank): PRPACK
+    # is many times slower on a multigraph.
+    pair_weight = np.bincount(pair_of.ravel(), weights=view.weight[inner], minlength=len(pairs))
+    pair_graph = ig.Graph(n=n, directed=False)
+    pair_graph.add_edges(np.column_stack([pairs // n, pairs % n]).astype(np.int32))
+    pagerank = np.asarray(pair_graph.pagerank(weights=pair_weight.tolist()))
+    del pair_graph
     inner_graph = ig.Graph(n=n, directed=False)
     inner_graph.add_edges(np.column_stack([src, dst]).astype(np.int32))
-    pagerank = np.asarray(inner_graph.pagerank(weights=view.weight[inner].tolist()))
     totals = np.bincount(membership, weights=pagerank, minlength=len(communities))
     pagerank = pagerank / np.where(totals[membership] > 0, totals[membership], 1.0)
 
@@ -724,7 +738,8 @@ def _scaled(values: np.ndarray, membership: np.ndarray, k: int) -> np.ndarray:
     highest = np.zeros(k)
     np.maximum.at(highest, membership, values)
     top = highest[membership]
-    return np.divide(values, top, out=np.zeros_like(values), where=top > 0)
+    scaled: np.ndarray = np.divide(values, top, out=np.zeros_like(values), where=top > 0)
+    return scaled
 
 
 def key_players(
@@ -796,13 +811,13 @@ def flag_group_based_cse(view: NetworkView, communities: Communities) -> dict[in
     # suspect-object links, then objects reached by two or more suspects of one community
     forward = suspect[src] & in_candidate[src] & shared_object[dst]
     backward = suspect[dst] & in_candidate[dst] & shared_object[src]
-    edges = np.concatenate([np.flatnonzero(forward), np.flatnonzero(backward)])
+    shared = np.concatenate([np.flatnonzero(forward), np.flatnonzero(backward)])
     people = np.concatenate([src[forward], dst[backward]]).astype(np.int64)
     things = np.concatenate([dst[forward], src[backward]]).astype(np.int64)
-    if len(edges):
+    if len(shared):
         key = things * k + membership[people]
         order = np.lexsort((people, key))
-        key, people, things, edges = key[order], people[order], things[order], edges[order]
+        key, people, things, shared = key[order], people[order], things[order], shared[order]
         bounds = np.flatnonzero(np.diff(key)) + 1
         starts = np.concatenate([[0], bounds])
         ends = np.concatenate([bounds, [len(key)]])
@@ -814,7 +829,7 @@ def flag_group_based_cse(view: NetworkView, communities: Communities) -> dict[in
             group = tuple(dict.fromkeys(people[s:t].tolist()))
             community = int(membership[people[s]])
             associations.setdefault(community, []).append(
-                (group, int(things[s]), edges[s:t].tolist())
+                (group, int(things[s]), shared[s:t].tolist())
             )
 
     # Children's links into their own flagged community, found in one pass over the links

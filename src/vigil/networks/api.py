@@ -42,24 +42,24 @@ class NetworkNodeSerializer(serializers.Serializer):
     id = serializers.CharField(help_text='"person:12", "object:3" or "location:5"')
     kind = serializers.ChoiceField(choices=["person", "phone", "vehicle", "account", "location"])
     role = serializers.ChoiceField(choices=["suspect", "victim", "at_risk", "none"])
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # an answer field
     url = serializers.CharField(help_text="The record's page")
     expand = serializers.CharField(help_text="This endpoint for the node, to expand it")
     hops = serializers.IntegerField(help_text="Hops from the centre")
 
 
 class NetworkEvidenceSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # an answer field
     url = serializers.CharField()
 
 
 class NetworkLinkSerializer(serializers.Serializer):
     id = serializers.CharField(help_text="Unique within the answer")
     record = serializers.CharField(help_text='The source record: "link:7" or "event:9"')
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # an answer field
     target = serializers.CharField()
     kind = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # an answer field
     first_seen = serializers.DateField(allow_null=True)
     last_seen = serializers.DateField(allow_null=True)
     grading = serializers.CharField(help_text='"recorded fact" or a 3x5x2 grade like "2B P"')
@@ -82,19 +82,19 @@ class NetworkNeighbourhoodSerializer(serializers.Serializer):
     links = NetworkLinkSerializer(many=True)
     groups = NetworkGroupBriefSerializer(
         many=True,
-        help_text="Flagged groups the centre is in, from the kept analysis (empty when the "
-        "whole-force analysis has not run on the latest records: see /api/networks/groups/)",
+        help_text="Flagged groups the centre is in, as you may see them now (empty when the "
+        "search for group-based CSE has never run: see /api/networks/groups/)",
     )
 
 
 class NetworkHopSerializer(serializers.Serializer):
-    source = NetworkNodeSerializer(source="start")
+    source = NetworkNodeSerializer(source="start")  # type: ignore[assignment]  # an answer field
     target = NetworkNodeSerializer(source="end")
     links = NetworkLinkSerializer(many=True)
 
 
 class NetworkPathSerializer(serializers.Serializer):
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # an answer field
     target = serializers.CharField()
     connected = serializers.BooleanField()
     hops = NetworkHopSerializer(many=True)
@@ -103,13 +103,17 @@ class NetworkPathSerializer(serializers.Serializer):
 class NetworkGroupsSerializer(serializers.Serializer):
     analysed_at = serializers.DateTimeField()
     records_changed_since = serializers.BooleanField()
-    communities = serializers.IntegerField()
+    communities = serializers.IntegerField(
+        help_text="Flagged communities in the records you may see (the length of groups)"
+    )
     groups = NetworkGroupBriefSerializer(many=True)
 
 
 class NetworkErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    errors = serializers.DictField(  # type: ignore[assignment]  # an answer field
+        child=serializers.ListField(child=serializers.CharField())
+    )
 
 
 # --- answers -----------------------------------------------------------------------------------
@@ -225,7 +229,7 @@ class NeighbourhoodApi(APIView):
             picture = selectors.node_neighbourhood(
                 request.user, f"{kind}:{record.pk}", filters, hops=hops
             )
-        analysis = selectors.analysis_for_page(request.user)
+        analysis = selectors.analysis_for_page(request.user, picture.centre.id)
         groups = analysis.groups_of(picture.centre.id) if analysis else []
         return Response(
             {
@@ -302,8 +306,10 @@ class GroupsApi(APIView):
             "NPCC definition: two or more associated individuals involved in the sexual "
             "exploitation of a child. A community is flagged when it holds at least two "
             "suspects associated with each other (directly or through a shared phone, vehicle, "
-            "account or location) and at least one child who is a victim or at risk. The "
-            "analysis is reused for up to 30 minutes unless what the user may see changes."
+            "account or location) and at least one child who is a victim or at risk. "
+            "Communities come from the last run of the search (`vigil networks-analyse`, or "
+            "POST /networks/analyse/); each is checked again in the records you may see now, "
+            "so records you may not see are neither listed nor counted."
         ),
         responses={200: NetworkGroupsSerializer, 403: NetworkErrorSerializer},
         tags=["networks"],
@@ -315,7 +321,7 @@ class GroupsApi(APIView):
             {
                 "analysed_at": analysis.analysed_at.isoformat(),
                 "records_changed_since": selectors.analysis_is_stale(request.user, analysis),
-                "communities": analysis.community_count,
+                "communities": len(analysis.groups),
                 "groups": [_group(g) for g in analysis.groups],
             }
         )

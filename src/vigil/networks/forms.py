@@ -34,7 +34,9 @@ class NetworkFilterForm(GovukForm):
 
     def __init__(self, *args: Any, link_kinds: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = link_kinds
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.MultipleChoiceField)
+        kind.choices = link_kinds
 
     @classmethod
     def filter_names(cls) -> set[str]:
@@ -42,7 +44,7 @@ class NetworkFilterForm(GovukForm):
         return {"kind", "grade", *(f"{name}_{i}" for name in ("start", "end") for i in range(3))}
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             self.add_error("end", "Active until must be the same as or after active from")
@@ -62,19 +64,37 @@ class NetworkFilterForm(GovukForm):
 
 
 class PathForm(GovukForm):
-    """Whom to find the path to, from the person whose network this is."""
+    """The two people to find the path between: from the person whose network this is unless
+    another is chosen."""
 
+    path_from = forms.TypedChoiceField(
+        label="From", coerce=int, choices=[], required=False, empty_value=None
+    )
     path_to = forms.TypedChoiceField(
         label="Show how they are connected to", coerce=int, choices=[], required=True
     )
 
-    def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, people: list[tuple[int, str]], centre: tuple[int, str], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["path_to"].choices = [("", "Choose a person"), *people]
+        path_from, path_to = self.fields["path_from"], self.fields["path_to"]
+        assert isinstance(path_from, forms.ChoiceField) and isinstance(path_to, forms.ChoiceField)
+        path_from.choices = [("", centre[1]), *people]
+        path_to.choices = [("", "Choose a person"), *people]
         self.fields["path_to"].error_messages["required"] = "Choose the person to find a path to"
         self.fields["path_to"].error_messages["invalid_choice"] = (
             "Choose a person from this network"
         )
+        self.fields["path_from"].error_messages["invalid_choice"] = (
+            "Choose a person from this network"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("path_from") is not None and data.get("path_from") == data.get("path_to"):
+            self.add_error("path_to", "Choose two different people")
+        return data
 
 
 class HopsForm(forms.Form):
@@ -120,7 +140,7 @@ class ExportForm(GovukForm):
             del self.fields["conditions_checked"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         # Handling code C: shared only as its conditions allow (APP Intelligence management).
         if self.has_conditions and not data.get("conditions_checked"):
             self.add_error(

@@ -28,12 +28,17 @@ What becomes the graph (need-to-know first: only records `visible_records` lets 
     owns the report (APP Intelligence management: C material is shared only as its
     conditions allow).
 
-Caching (per user, in this process, see `_Memo`): the graph is rebuilt whenever the set of
-records the user may see changes or any record is edited (`data_stamps`), so a person's
-network is always current. The whole-force community analysis is slower: it is computed on
-demand, rerun at once when what the user may see changes (so it never shows a record they have
-lost sight of), and otherwise kept for `ANALYSIS_SECONDS` with its "last analysed" time; the
-Groups screen says when records have been edited since and can analyse again at once.
+Reading: a person's network, expanding a node and the path between two people read only the
+records near them (`local_graph`, `_search_path`), so they cost the same in a pilot and a force.
+The whole network a user may see (`pole_graph`, kept per user in this process, see `_Memo`) is
+read only for an export fallback and a path too long to search from its ends.
+
+The search for group-based CSE finds communities in every record (seconds at force scale), so
+it runs as a job (`vigil networks-analyse`, nightly and after imports) or when an analyst asks,
+and its candidate groups are kept (`CommunityAnalysis`). Whenever a user looks, each candidate
+is checked again in what that user may see now (`_check_candidates`): a record they may not
+see is neither shown nor counted, a flag resting on one is not shown, and an edit that breaks
+a flag shows at once. The Groups screen says when records have changed since the run.
 
 Communities: modularity judges a community against the whole graph, so in a small database (a
 pilot, the demo) where one group is most of the records, plain modularity (resolution 1)
@@ -71,15 +76,22 @@ from vigil.core.links import link_types
 from vigil.core.networks import (
     MODULARITY_REFERENCE_WEIGHT,
     RECORDED_FACT,
+    Communities,
+    GroupFlag,
+    Hop,
+    KeyPlayer,
     Link,
     Network,
     NetworkView,
     Node,
     analyse,
     build_network,
+    flag_group_based_cse,
     neighbourhood,
+    rank_key_players,
     shortest_path,
 )
+from vigil.networks.models import CommunityAnalysis
 from vigil.people.models import (
     Event,
     EventLocation,
@@ -95,15 +107,14 @@ from vigil.people.models import (
 )
 from vigil.people.models import Link as PoleLink
 
-# How long one user's whole-force analysis is reused before it is run again.
-ANALYSIS_SECONDS = 30 * 60
 # The graph is keyed by the data stamps, so this only bounds memory held for idle users.
 GRAPH_SECONDS = 60 * 60
 # The lowest Leiden resolution used (see the module docstring): at 0.5 a group of associated
 # suspects and the children they share stays one community in a database of a few dozen links.
 RESOLUTION_FLOOR = 0.5
-# Up to this many visible records a person's page runs the whole analysis itself (well under a
-# second); above it, pages show the kept analysis and the Groups view runs a new one.
+# Up to this many records (people, objects, places, events and links) a page runs the community
+# search itself when it has never run (well under a second); above it, pages wait for the job
+# (`vigil networks-analyse`) or the Groups view to run it.
 INLINE_ANALYSIS_RECORDS = 20_000
 
 ADULT_AGE = 18  # Children Act 1989 s105: a child is a person under 18
@@ -132,7 +143,7 @@ CO_OCCURRENCE_LABELS = {
     "stayed_at": "stayed at",
     "seen_at": "seen at",
 }
-LOCATION_ROLE_KIND = {
+LOCATION_ROLE_KIND: dict[str, str] = {
     EventLocation.Role.FOUND_AT: "found_at",
     EventLocation.Role.STAYED_AT: "stayed_at",
 }
@@ -305,13 +316,14 @@ class _Memo:
 
 # A force's graph is hundreds of megabytes: keep the few most recently used.
 _GRAPHS = _Memo(size=4)
-_ANALYSES = _Memo(size=16)
 
 
 def clear_caches() -> None:
-    """Forget every kept graph and analysis (tests; or after a bulk import)."""
+    """Forget every kept graph and run (tests; or after a bulk import)."""
     _GRAPHS.clear()
-    _ANALYSES.clear()
+    _RUNS.clear()
+    _TOTALS.clear()
+    _SYSTEM_CHECKS.clear()
 
 
 @dataclass(frozen=True)
@@ -343,6 +355,12 @@ def data_stamps(user: Any | None) -> Stamps:
     ]
     ids = sorted(visible[0].union(*visible[1:], all=True))
     access = hashlib.sha256(";".join(f"{kind}:{pk}" for kind, pk in ids).encode())
+    return Stamps(access.hexdigest()[:16], change_stamp(), len(ids))
+
+
+def change_stamp() -> str:
+    """Changes when any network record is added or edited: one query (the newest edit of each
+    kind of record)."""
     # Table and column names come from the models, never from input.
     quote = connection.ops.quote_name
     latest = " UNION ALL ".join(
@@ -352,7 +370,7 @@ def data_stamps(user: Any | None) -> Stamps:
     with connection.cursor() as cursor:
         cursor.execute(latest)
         change = hashlib.sha256(repr(cursor.fetchall()).encode())
-    return Stamps(access.hexdigest()[:16], change.hexdigest()[:16], len(ids))
+    return change.hexdigest()[:16]
 
 
 # Person pages ask for the stamps on every view; reading every visible record id costs about a
@@ -427,19 +445,23 @@ def _scope_around(user: Any, centre: str, hops: int) -> Scope:
 
 
 def _neighbour_ids(user: Any, frontier: Scope) -> Scope:
+    """Ids one link or shared event away from `frontier`, whether or not `user` may see them:
+    a scope only says which records to read, and `_collect` reads only those the user may
+    see (so the scope is a superset, which `_search_path` relies on). Leaving the
+    permission filter to `_collect` keeps each step to two plain indexed queries."""
     found: Scope = {"person": set(), "object": set(), "location": set()}
     touching = Q(pk__in=[])
     for kind, ids in frontier.items():
         if ids:
             touching |= Q(**{f"from_{kind}_id__in": ids}) | Q(**{f"to_{kind}_id__in": ids})
     ends = ("person", "object", "location")
-    for row in _visible(user, PoleLink.objects.filter(touching)).values_list(
+    for row in PoleLink.objects.filter(touching).values_list(
         *(f"{side}_{kind}_id" for side in ("from", "to") for kind in ends)
     ):
         for i, value in enumerate(row):
             if value is not None:
                 found[ends[i % 3]].add(value)
-    events = _visible(user, Event.objects.filter(_involving(frontier))).values("pk")
+    events = Event.objects.filter(_involving(frontier)).values("pk")
     parts = [
         model.objects.filter(event_id__in=events).order_by().values_list(_kind(kind), column)
         for model, column, kind in _PARTICIPANTS
@@ -473,8 +495,17 @@ def _visible(user: Any | None, queryset: QuerySet[Any], prefix: str = "") -> Que
 
 
 def _collect(
-    user: Any | None, access_stamp: str, change_stamp: str, *, scope: Scope | None = None
+    user: Any | None,
+    access_stamp: str,
+    change_stamp: str,
+    *,
+    scope: Scope | None = None,
+    every_condition: bool = False,
 ) -> PoleGraph:
+    """The graph of what `user` may see (None: every record), within `scope` if given.
+    `every_condition` lets every handling-code C report become links: only for the kept
+    community search, whose candidates are checked again for each user before anyone sees
+    them."""
     today = timezone.localdate()
     event_rows = Event.objects.all()
     if scope is not None:
@@ -494,13 +525,13 @@ def _collect(
             "intelligence__handling_conditions",
         )
     }
-    # Participants of the events above; rows of events the user may not see are dropped below.
+    # Participants of the events above. Rows of events the user may not see are dropped
+    # below, and participants the user may not see are not nodes, so make no links.
     in_events = Q(event_id__in=list(events)) if scope is not None else Q()
-    prefixes = {"person": "person__", "object": "pole_object__", "location": "location__"}
     parts = [
-        _visible(user, model.objects.filter(in_events).order_by(), prefixes[kind]).values_list(
-            _kind(kind), "event_id", column, "role"
-        )
+        model.objects.filter(in_events)
+        .order_by()
+        .values_list(_kind(kind), "event_id", column, "role")
         for model, column, kind in _PARTICIPANTS
     ]
     rows: dict[str, list[tuple[int, int, str]]] = {"person": [], "object": [], "location": []}
@@ -581,38 +612,37 @@ def _collect(
             if ids:
                 touching |= Q(**{f"from_{kind}_id__in": ids}) | Q(**{f"to_{kind}_id__in": ids})
         link_rows = link_rows.filter(touching)
-    for pole_link in _visible(user, link_rows).only(
-        "pk",
-        "link_type",
-        "first_seen",
-        "last_seen",
-        "source",
-        *(f"{side}_{kind}" for side in ("from", "to") for kind in ("person", "object", "location")),
-    ):
-        source = _end(pole_link, "from")
-        target = _end(pole_link, "to")
+    # Plain rows, not model instances: a force holds hundreds of thousands of links.
+    ends = [
+        f"{side}_{kind}_id" for side in ("from", "to") for kind in ("person", "object", "location")
+    ]
+    for pk, link_type_code, first_seen, last_seen, told_by, *end_ids in _visible(
+        user, link_rows
+    ).values_list("pk", "link_type", "first_seen", "last_seen", "source", *ends):
+        source = _end_id(end_ids[:3], pk)
+        target = _end_id(end_ids[3:], pk)
         if source not in nodes or target not in nodes:
             continue  # an end the user may not see (or an "other" object): not drawn
         if source == target:
             continue  # refused by link_create, but an import could hold one: no edge
-        link_id = f"link:{pole_link.pk}"
+        link_id = f"link:{pk}"
         links.append(
             Link(
                 source=source,
                 target=target,
-                kind=pole_link.link_type,
-                first_seen=pole_link.first_seen,
-                last_seen=pole_link.last_seen,
+                kind=link_type_code,
+                first_seen=first_seen,
+                last_seen=last_seen,
                 grading=RECORDED_FACT,
                 id=link_id,
             )
         )
-        link_type = types.get(pole_link.link_type)
-        reads = link_type.label if link_type else pole_link.link_type
+        link_type = types.get(link_type_code)
+        reads = link_type.label if link_type else link_type_code
         evidence[link_id] = Evidence(
             id=link_id,
             label=f"Link: {nodes[source].label} {reads} {nodes[target].label}"
-            + (f" (source: {pole_link.source})" if pole_link.source else ""),
+            + (f" (source: {told_by})" if told_by else ""),
             url=nodes[source].url,
         )
 
@@ -628,20 +658,20 @@ def _collect(
         by_event[event_id]["locations"].append((f"location:{location_id}", role))
 
     restricted_allowed: set[str] = set()
-    for event_id, parts in by_event.items():
+    for event_id, named in by_event.items():
         event = events.get(event_id)
         if event is None:
             continue
         link_id = f"event:{event_id}"
         grading = _event_grading(event)
         if event["intelligence__handling_code"] == HandlingCode.C and (
-            user is not None and event["owning_agency_id"] == user.agency_id
+            every_condition or (user is not None and event["owning_agency_id"] == user.agency_id)
         ):
             restricted_allowed.add(link_id)
         first = timezone.localtime(event["occurred_at"]).date()
         last = timezone.localtime(event["ended_at"]).date() if event["ended_at"] else first
         made = _co_occurrence_links(
-            parts, nodes, referral=event["event_type"] == EventType.REFERRAL
+            named, nodes, referral=event["event_type"] == EventType.REFERRAL
         )
         for source, target, kind in made:
             links.append(
@@ -693,11 +723,12 @@ def person_role(person: Person, *, named_at_risk: bool, today: date) -> str:
     return "at_risk" if is_child and named_at_risk else "none"
 
 
-def _end(pole_link: PoleLink, side: str) -> str:
-    for kind in ("person", "object", "location"):
-        if getattr(pole_link, f"{side}_{kind}_id"):
-            return f"{kind}:{getattr(pole_link, f'{side}_{kind}_id')}"
-    raise ValueError(f"link {pole_link.pk} has no {side} end")  # pragma: no cover - constraint
+def _end_id(ids: list[int | None], pk: int) -> str:
+    """A link's end as a node id, from its (person, object, location) columns."""
+    for kind, value in zip(("person", "object", "location"), ids, strict=True):
+        if value is not None:
+            return f"{kind}:{value}"
+    raise ValueError(f"link {pk} has no end")  # pragma: no cover - a database constraint
 
 
 def _event_grading(event: dict[str, Any]) -> str:
@@ -904,13 +935,14 @@ def path_between(
 ) -> list[HopInfo] | None:
     """The fewest-hops path between two nodes the user may see, with the evidence on each hop;
     None when they are not connected in what the user may see. 404 if either is hidden.
-    Searches the whole network unless given a graph (a `local_graph` of radius r holds every
-    shortest path of up to r hops from its centre)."""
-    graph = graph or pole_graph(user)
-    view = graph.view(filters)
-    if from_id not in graph.nodes or to_id not in graph.nodes:
-        raise Http404
-    found = shortest_path(view, from_id, to_id)
+    Searches outwards from both ends (`_search_path`) unless given a graph (a `local_graph` of
+    radius r holds every shortest path of up to r hops from its centre)."""
+    if graph is None:
+        graph, found = _search_path(user, from_id, to_id, filters)
+    else:
+        if from_id not in graph.nodes or to_id not in graph.nodes:
+            raise Http404
+        found = shortest_path(graph.view(filters), from_id, to_id)
     if found is None:
         return None
     hops = [
@@ -927,6 +959,59 @@ def path_between(
     on_path = {hop.start.id: hop.start for hop in hops} | {hop.end.id: hop.end for hop in hops}
     audit_nodes_shown(user, on_path.values(), "network path")
     return hops
+
+
+# Above this many records reached from the two ends, a path search reads the user's whole
+# network instead (kept per user, see `pole_graph`): only a long path through busy places
+# gets there.
+PATH_SEARCH_RECORDS = 10_000
+
+
+def _search_path(
+    user: Any, from_id: str, to_id: str, filters: NetworkFilters | None
+) -> tuple[PoleGraph, list[Hop] | None]:
+    """The shortest path read from the database outwards from both ends, not from the whole
+    force: each round widens the smaller side by one hop, until the two sides meet.
+
+    Why the answer is the shortest: the sides are widened through every link and shared event
+    (`_neighbour_ids`: visible links and events, before records are checked), so after a
+    rounds from one end and b from the other they hold every record within a and b hops of
+    the ends in what the user may see, and with it every node of every path of up to
+    a + b + 1 hops. A path of that length found among them is therefore a shortest one. When
+    a side stops growing, it holds all its end can reach, and the answer is exact either way."""
+    ends = {"a": from_id, "b": to_id}
+    scopes: dict[str, Scope] = {}
+    frontiers: dict[str, Scope] = {}
+    for side, node_id in ends.items():
+        kind, pk = node_id.split(":")
+        scopes[side] = {"person": set(), "object": set(), "location": set()}
+        scopes[side][kind].add(int(pk))
+        frontiers[side] = {k: set(v) for k, v in scopes[side].items()}
+    rounds = {"a": 0, "b": 0}
+    while True:
+        exhausted = not any(frontiers["a"].values()) or not any(frontiers["b"].values())
+        meet = any(scopes["a"][k] & scopes["b"][k] for k in scopes["a"])
+        if meet or exhausted:
+            scope = {k: scopes["a"][k] | scopes["b"][k] for k in scopes["a"]}
+            graph = _collect(user, "", "", scope=scope)
+            if from_id not in graph.nodes or to_id not in graph.nodes:
+                raise Http404
+            found = shortest_path(graph.view(filters), from_id, to_id)
+            if exhausted or (found is not None and len(found) <= rounds["a"] + rounds["b"] + 1):
+                return graph, found
+        if sum(len(ids) for side in scopes.values() for ids in side.values()) > (
+            PATH_SEARCH_RECORDS
+        ):
+            graph = pole_graph(user)
+            if from_id not in graph.nodes or to_id not in graph.nodes:
+                raise Http404
+            return graph, shortest_path(graph.view(filters), from_id, to_id)
+        side = min(("a", "b"), key=lambda s: sum(len(ids) for ids in frontiers[s].values()))
+        found_ids = _neighbour_ids(user, frontiers[side])
+        frontiers[side] = {k: found_ids[k] - scopes[side][k] for k in found_ids}
+        for k, ids in frontiers[side].items():
+            scopes[side][k] |= ids
+        rounds[side] += 1
 
 
 # --- whole-force analysis: group-based CSE -----------------------------------------------------
@@ -971,14 +1056,24 @@ class GroupSummary:
 
 @dataclass
 class ForceAnalysis:
+    """The flagged groups as one user may see them now: the kept run's candidates, each
+    checked again in the records the user may see (`force_analysis`). `graph` holds those
+    records (the candidates' members and the things their suspects share), `nodes` its
+    nodes."""
+
     analysed_at: datetime
-    access_stamp: str
     change_stamp: str
-    node_count: int
-    link_count: int
-    community_count: int
     groups: list[GroupSummary]
-    nodes: dict[str, NodeInfo]
+    graph: PoleGraph
+
+    @property
+    def nodes(self) -> dict[str, NodeInfo]:
+        return self.graph.nodes
+
+    @property
+    def node_count(self) -> int:
+        """Records in the flagged groups the user may see."""
+        return len({m for g in self.groups for m in g.members})
 
     def group(self, key: str) -> GroupSummary | None:
         return next((g for g in self.groups if g.key == key), None)
@@ -1016,33 +1111,119 @@ def group_key(suspects: Iterable[str], children: Iterable[str]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:10]
 
 
+def community_candidates() -> tuple[list[dict[str, list[str]]], dict[str, int]]:
+    """Run the community search over every record, handling-code C intelligence included, and
+    return the communities that meet the definition of group-based CSE as candidates (their
+    members, and the shared things outside them their suspects are associated through), with
+    the figures of the run. Seconds at force scale: a job (`vigil networks-analyse`) or an
+    analyst's request runs it, through `services.network_analyse`, never a page view."""
+    graph = _collect(None, "", "", every_condition=True)
+    view = graph.view()
+    result = analyse(view, seed=0, resolution=analysis_resolution(view))
+    candidates = []
+    for community, flag in sorted(result.flags.items()):
+        members = result.communities.members(community)
+        inside = set(members)
+        vias = sorted({a.via for a in flag.associations if a.via and a.via not in inside})
+        candidates.append({"members": members, "via": vias})
+    figures = {
+        "records": view.node_count,
+        "links": view.link_count,
+        "communities": len(result.communities),
+    }
+    return candidates, figures
+
+
+def latest_run() -> CommunityAnalysis | None:
+    """The newest kept run. Screening asks for every child, so the run (its candidates can
+    hold thousands of ids) is read once per process and then only its id is checked."""
+    newest = (
+        CommunityAnalysis.objects.order_by("-analysed_at", "-pk").values_list("pk", "analysed_at")
+    ).first()
+    if newest is None:
+        return None
+    key = f"{newest[0]}@{newest[1].isoformat()}"  # an id alone can come back after a rollback
+    kept = _RUNS.get(key)
+    if kept is None:
+        kept = CommunityAnalysis.objects.get(pk=newest[0])
+        _RUNS.set(key, kept, GRAPH_SECONDS)
+    return kept
+
+
+_RUNS = _Memo(size=2)
+_TOTALS = _Memo(size=1)
+
+
+def _records_total() -> int:
+    """Records of every network kind (counted at most once a minute: screening asks per
+    child while no run has been made)."""
+    total = _TOTALS.get("total")
+    if total is None:
+        total = sum(model._default_manager.count() for _, model in _STAMPED)
+        _TOTALS.set("total", total, PAGE_STAMPS_MAX_AGE_SECONDS)
+    return int(total)
+
+
+def _run_for(user: Any | None, *, refresh: bool = False, inline: bool = True) -> Any:
+    """The kept run, or a new one: when asked (`refresh`); when there is none yet and
+    `inline` allows one (the Groups view); and whenever records have changed since, if they
+    are few enough to analyse at once (INLINE_ANALYSIS_RECORDS: a pilot or a small
+    database is always current; a force relies on the job and the Groups view's button)."""
+    from vigil.networks.services import network_analyse  # a write: the run is kept
+
+    run = None if refresh else latest_run()
+    if refresh:
+        return network_analyse(acting_user=user)
+    small = _records_total() <= INLINE_ANALYSIS_RECORDS
+    if (run is None and (inline or small)) or (
+        run is not None and small and run.change_stamp != change_stamp()
+    ):
+        run = network_analyse(acting_user=user)
+    return run
+
+
 def force_analysis(user: Any | None, *, refresh: bool = False) -> ForceAnalysis:
-    """Communities and group-based CSE flags over everything `user` may see (None: every record,
-    no handling-code C links). Kept for ANALYSIS_SECONDS unless `refresh`, and shared by users
-    who may see exactly the same records."""
-    stamps = data_stamps(user)
-    key = _viewer_key(user, stamps)
-    found = None if refresh else _ANALYSES.get(key)
-    if found is None:
-        found = _analyse(pole_graph(user, stamps))
-        _ANALYSES.set(key, found, ANALYSIS_SECONDS)
-    return found
+    """The groups flagged as possible group-based CSE, as `user` may see them now (None: every
+    record but no handling-code C links, as no one's conditions are known; for system jobs).
+
+    Communities come from the kept run (`CommunityAnalysis`; a new one is made if there is
+    none, or if `refresh`). Each candidate is then checked in what the user may see now
+    (`_check_candidates`), so a record they may not see is never shown or counted, a flag
+    that rested on it is not shown, and one that no longer holds after edits disappears at
+    once. New records join communities at the next run."""
+    run = _run_for(user, refresh=refresh)
+    return _check_candidates(user, run, run.candidates)
 
 
-def analysis_for_page(user: Any) -> ForceAnalysis | None:
-    """The analysis a person's page shows flags from: the kept one, or a new one when what the
-    user may see is small enough to analyse at once (INLINE_ANALYSIS_RECORDS); otherwise None
-    and the page offers the Groups view, so opening a record never waits on the whole force."""
-    stamps = recent_data_stamps(user)
-    found = _ANALYSES.get(_viewer_key(user, stamps))
-    if found is None and stamps.records <= INLINE_ANALYSIS_RECORDS:
-        found = force_analysis(user)
-    return found
+def analysis_for_page(user: Any | None, node_id: str) -> ForceAnalysis | None:
+    """The groups `node_id` is in, for a record's page: only that record's candidates are
+    checked (milliseconds). None when the search has not run and the records are too many to
+    run it while a page opens (INLINE_ANALYSIS_RECORDS)."""
+    run = _run_for(user, inline=False)
+    if run is None:
+        return None
+    chosen = [(i, c) for i, c in enumerate(run.candidates) if node_id in c["members"]]
+    if user is not None or not chosen:
+        return _check_candidates(user, run, [c for _, c in chosen])
+    # System reads (screening every child of a group in turn after a change) ask the same
+    # question once per child: the answer holds while no network record changes.
+    key = (run.pk, run.analysed_at, change_stamp(), tuple(i for i, _ in chosen))
+    cached = _SYSTEM_CHECKS.get(key)
+    if cached is None:
+        if len(_SYSTEM_CHECKS) >= SYSTEM_CHECKS_KEPT:
+            _SYSTEM_CHECKS.clear()
+        cached = _SYSTEM_CHECKS[key] = _check_candidates(None, run, [c for _, c in chosen])
+    return cached
+
+
+# Candidate checks made for system jobs, by (run, change stamp, candidates); see above.
+SYSTEM_CHECKS_KEPT = 64
+_SYSTEM_CHECKS: dict[tuple[Any, ...], ForceAnalysis] = {}
 
 
 def analysis_is_stale(user: Any | None, analysis: ForceAnalysis) -> bool:
-    """True when records have been edited since the analysis ran."""
-    return analysis.change_stamp != data_stamps(user).change
+    """True when records have been added or edited since the run read them."""
+    return analysis.change_stamp != change_stamp()
 
 
 def analysis_resolution(view: NetworkView) -> float:
@@ -1050,34 +1231,94 @@ def analysis_resolution(view: NetworkView) -> float:
     return max(RESOLUTION_FLOOR, float(view.weight.sum()) / MODULARITY_REFERENCE_WEIGHT)
 
 
-def _analyse(graph: PoleGraph) -> ForceAnalysis:
+def _check_candidates(
+    user: Any | None, run: CommunityAnalysis, candidates: list[dict[str, list[str]]]
+) -> ForceAnalysis:
+    """The candidates as `user` may see them now. Read only their records (and the things
+    their suspects share); in that graph each candidate is a community, cut back to the
+    members joined to its suspects and children by links the user may see (so no one is
+    placed in a group by a link they may not see), and flagged only if it still meets the
+    definition there. Key players are ranked in the same graph."""
+    if not candidates:  # nothing to check (most records are in no flagged group): no reads
+        empty = PoleGraph({}, [], {}, frozenset(), "", "", timezone.now())
+        return ForceAnalysis(run.analysed_at, run.change_stamp, [], empty)
+    scope: Scope = {"person": set(), "object": set(), "location": set()}
+    for candidate in candidates:
+        for node_id in (*candidate["members"], *candidate["via"]):
+            kind, pk = node_id.split(":")
+            scope[kind].add(int(pk))
+    graph = _collect(user, "", "", scope=scope)
     view = graph.view()
-    result = analyse(view, seed=0, resolution=analysis_resolution(view))
-    membership = result.communities.membership
+    n = view.node_count
+    count = len(candidates)
+    membership = np.arange(n, dtype=np.int64) + count  # everyone alone to begin with
+    for number, candidate in enumerate(candidates):
+        for node_id in candidate["members"]:
+            if node_id in graph.nodes:
+                membership[view.vertex(node_id)] = number
+    communities = _communities(view, membership)
+    flags = flag_group_based_cse(view, communities)
+    for number, flag in flags.items():
+        candidate = candidates[number]
+        within = [
+            view.vertex(m) for m in (*candidate["members"], *candidate["via"]) if m in graph.nodes
+        ]
+        part = view.graph.induced_subgraph(within)
+        anchors = {view.vertex(i) for i in (*flag.suspects, *flag.children)}
+        for component in part.connected_components():
+            vertices = [within[i] for i in component]
+            if not anchors.intersection(vertices):
+                for v in vertices:
+                    if membership[v] == number:
+                        membership[v] = count + v
+    communities = _communities(view, membership)
+    flags = flag_group_based_cse(view, communities)
+    players = rank_key_players(view, communities, betweenness_for=flags.keys())
+    return ForceAnalysis(
+        analysed_at=run.analysed_at,
+        change_stamp=run.change_stamp,
+        groups=_summaries(graph, view, communities, flags, players),
+        graph=graph,
+    )
+
+
+def _communities(view: NetworkView, membership: np.ndarray) -> Communities:
+    sizes = np.bincount(membership, minlength=int(membership.max(initial=-1)) + 1)
+    return Communities(view, membership, sizes)
+
+
+def _summaries(
+    graph: PoleGraph,
+    view: NetworkView,
+    communities: Communities,
+    flags: dict[int, GroupFlag],
+    players: dict[int, list[KeyPlayer]],
+) -> list[GroupSummary]:
+    membership = communities.membership
     # Newest activity per community: the latest date on any link inside it.
     dated = np.maximum(
         view.network.first_seen[view.links], view.network.last_seen[view.links]
     ).astype(np.int64)
     inner = membership[view.src] == membership[view.dst]
-    newest = np.zeros(len(result.communities), dtype=np.int64)
+    newest = np.zeros(len(communities), dtype=np.int64)
     np.maximum.at(newest, membership[view.src[inner]], dated[inner])
-    inner_counts = np.bincount(membership[view.src[inner]], minlength=len(result.communities))
+    inner_counts = np.bincount(membership[view.src[inner]], minlength=len(communities))
 
     def info(link: Link) -> LinkInfo:
         return LinkInfo(link, link_kind_label(link.kind), graph.evidence.get(link.id or ""))
 
     groups = []
-    for number, (community, flag) in enumerate(sorted(result.flags.items()), start=1):
-        players = result.key_players.get(community, [])
+    for number, (community, flag) in enumerate(sorted(flags.items()), start=1):
         groups.append(
             GroupSummary(
                 key=group_key(flag.suspects, flag.children),
                 number=number,
-                members=tuple(result.communities.members(community)),
+                members=tuple(communities.members(community)),
                 suspects=flag.suspects,
                 children=flag.children,
                 key_players=tuple(
-                    KeyPlayerInfo(p.id, p.score, p.degree, p.betweenness) for p in players
+                    KeyPlayerInfo(p.id, p.score, p.degree, p.betweenness)
+                    for p in players.get(community, [])
                 ),
                 newest_activity=(
                     date.fromordinal(int(newest[community])) if newest[community] else None
@@ -1093,16 +1334,7 @@ def _analyse(graph: PoleGraph) -> ForceAnalysis:
         )
     # Most recent activity first: the group most likely to be harming a child now.
     groups.sort(key=lambda g: (g.newest_activity or date.min, g.size), reverse=True)
-    return ForceAnalysis(
-        analysed_at=timezone.now(),
-        access_stamp=graph.access_stamp,
-        change_stamp=graph.change_stamp,
-        node_count=view.node_count,
-        link_count=view.link_count,
-        community_count=len(result.communities),
-        groups=groups,
-        nodes=graph.nodes,
-    )
+    return groups
 
 
 def group_for(user: Any, key: str, *, audit: bool = True) -> tuple[ForceAnalysis, GroupSummary]:
@@ -1126,9 +1358,19 @@ def audit_groups_shown(user: Any, analysis: ForceAnalysis) -> None:
 
 
 @dataclass(frozen=True)
+class EvidenceRecord:
+    """A record a flag rests on: `record` is "event:<pk>" (an incident, sighting, missing
+    episode, intelligence report...) or "link:<pk>" (a recorded link between two records)."""
+
+    record: str
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
 class PersonGroupFlag:
     """For screening (a derived observation): this person is in a community flagged as
-    group-based CSE. Ids are people's primary keys."""
+    group-based CSE. Ids are people's primary keys; names as the records hold them."""
 
     group_key: str
     role: str  # "child" or "suspect" or "member"
@@ -1137,21 +1379,35 @@ class PersonGroupFlag:
     newest_activity: date | None
     evidence: tuple[str, ...]  # plain-language lines naming the evidence records
     url: str
+    suspect_names: tuple[str, ...] = ()
+    child_names: tuple[str, ...] = ()
+    evidence_records: tuple[EvidenceRecord, ...] = ()
 
 
 def group_flags_for_person(
     person: Person | int, *, user: Any | None = None
 ) -> list[PersonGroupFlag]:
     """The group-based CSE flags a person is part of, for the screening of a child (issue 10:
-    the flag "feeds the screening of those children (a derived observation)").
+    the flag "feeds the screening of those children (a derived observation)"). Each names the
+    associated suspects, the children, and the evidence records (the links and events that
+    associate the suspects and tie the children to them); empty when the person is in no
+    flagged group.
 
-    Pass the viewing `user` whenever the result is shown to someone: the analysis then covers
-    only what they may see. Without a user the analysis covers every record but no
-    handling-code C intelligence (no one's conditions are known), as for a system job. Uses
-    the cached whole-force analysis (at most ANALYSIS_SECONDS old)."""
+    Pass the viewing `user` whenever the result is shown to someone: the flags are then
+    checked in only what they may see. Without a user they are checked in every record but
+    no handling-code C intelligence (no one's conditions are known), as for a system job.
+
+    Fast (tens of milliseconds at force scale): it reads the kept community run
+    (`CommunityAnalysis`, made by `vigil networks-analyse`) and checks only this person's
+    candidate groups against the records as they are now, so an edit that breaks a flag (a
+    suspect flag removed, a link deleted) shows at once; new communities need the next run.
+    When no run has been made and the records are too many to run one now
+    (INLINE_ANALYSIS_RECORDS), there are no flags."""
     pk = person if isinstance(person, int) else person.pk
     node_id = f"person:{pk}"
-    analysis = force_analysis(user)
+    analysis = analysis_for_page(user, node_id)
+    if analysis is None:
+        return []
     flags = []
     for group in analysis.groups_of(node_id):
         role = (
@@ -1161,6 +1417,13 @@ def group_flags_for_person(
             if node_id in group.suspects
             else "member"
         )
+        records = {
+            info.evidence.id: EvidenceRecord(
+                info.evidence.id, info.evidence.label, info.evidence.url
+            )
+            for info in group.evidence
+            if info.evidence is not None
+        }
         flags.append(
             PersonGroupFlag(
                 group_key=group.key,
@@ -1168,12 +1431,11 @@ def group_flags_for_person(
                 suspect_ids=tuple(analysis.nodes[s].pk for s in group.suspects),
                 child_ids=tuple(analysis.nodes[c].pk for c in group.children),
                 newest_activity=group.newest_activity,
-                evidence=tuple(
-                    dict.fromkeys(
-                        info.evidence.label for info in group.evidence if info.evidence is not None
-                    )
-                ),
+                evidence=tuple(record.label for record in records.values()),
                 url=reverse("network_group", args=[group.key]),
+                suspect_names=tuple(analysis.nodes[s].label for s in group.suspects),
+                child_names=tuple(analysis.nodes[c].label for c in group.children),
+                evidence_records=tuple(records.values()),
             )
         )
     return flags

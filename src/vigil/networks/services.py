@@ -7,18 +7,23 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from vigil.audit.models import Action
 from vigil.audit.services import audit_log_many
 from vigil.core.networks import write_graphml
 from vigil.networks import selectors
+from vigil.networks.models import CommunityAnalysis
 
 FORMATS = {
     "graphml": ("application/graphml+xml", "graphml"),
@@ -73,8 +78,8 @@ def group_export(
         errors["justification"] = "Enter why you are disclosing it"
     if errors:
         raise ValidationError(errors)
-    _, group = selectors.group_for(acting_user, key, audit=False)
-    graph = selectors.pole_graph(acting_user)
+    analysis, group = selectors.group_for(acting_user, key, audit=False)
+    graph = analysis.graph  # the group's records as the user may see them
     view = graph.view()
     members = [m for m in group.members if m in graph.nodes]
     links = _links_among(view, members)
@@ -106,6 +111,49 @@ def group_export(
         records=len(members),
         links=len(links),
     )
+
+
+# Runs kept after a new one (the newest is used; older ones show what was found when).
+RUNS_KEPT = 5
+
+# Called on commit after each run with the previous run's candidates and the new run's, so
+# other areas (screening) can act on groups newly flagged or no longer flagged.
+AnalysisHook = Callable[[list[dict[str, Any]], list[dict[str, Any]]], object]
+_analysis_hooks: list[AnalysisHook] = []
+
+
+def register_analysis_hook(hook: AnalysisHook) -> None:
+    """Call `hook(previous_candidates, new_candidates)` after every analysis run commits."""
+    if hook not in _analysis_hooks:
+        _analysis_hooks.append(hook)
+
+
+def network_analyse(*, acting_user: Any | None = None) -> CommunityAnalysis:
+    """Run the search for group-based CSE over every record and keep its candidate groups
+    (`selectors.community_candidates`), for every user's Groups view and record pages to
+    check in what they may see. Reads no more than it keeps: no one is shown anything here,
+    so nothing is logged as consulted; the run records who asked for it."""
+    started = time.perf_counter()
+    stamp = selectors.change_stamp()  # before reading: an edit during the run marks it stale
+    candidates, figures = selectors.community_candidates()
+    with transaction.atomic():
+        previous = CommunityAnalysis.objects.order_by("-analysed_at", "-pk").first()
+        run = CommunityAnalysis.objects.create(
+            analysed_at=timezone.now(),
+            requested_by=acting_user if getattr(acting_user, "pk", None) else None,
+            change_stamp=stamp,
+            candidates=candidates,
+            seconds=round(time.perf_counter() - started, 3),
+            **figures,
+        )
+        old = CommunityAnalysis.objects.order_by("-analysed_at", "-pk")[RUNS_KEPT:]
+        CommunityAnalysis.objects.filter(pk__in=list(old.values_list("pk", flat=True))).delete()
+        before = list(previous.candidates) if previous is not None else []
+        after = list(run.candidates)
+        if before != after:  # the same groups as last time: nothing for anyone to act on
+            for hook in _analysis_hooks:
+                transaction.on_commit(partial(hook, before, after))
+    return run
 
 
 def _links_among(view: Any, members: list[str]) -> list[Any]:

@@ -38,16 +38,26 @@ def person_network(request: HttpRequest, pk: int) -> HttpResponse:
     form = _filter_form(request, graph)
     picture = selectors.person_network(request.user, person, form.filters(), graph=graph)
     people = [(node.pk, node.label) for node in sorted(picture.people, key=lambda n: n.label)]
-    path_form = PathForm(request.GET if "path_to" in request.GET else None, people=people)
+    path_form = PathForm(
+        request.GET if "path_to" in request.GET else None,
+        people=people,
+        centre=(person.pk, person.full_name),
+    )
     path = None
     path_target = None
+    path_source = picture.centre.id
     if path_form.is_bound and path_form.is_valid():
         path_target = f"person:{path_form.cleaned_data['path_to']}"
-        # Everyone offered is within two links, so the two-link graph holds the shortest path.
-        path = selectors.path_between(
-            request.user, picture.centre.id, path_target, form.filters(), graph=graph
-        )
-    analysis = selectors.analysis_for_page(request.user)
+        if path_form.cleaned_data["path_from"] is None:
+            # Everyone offered is within two links, so the two-link graph holds the path.
+            path = selectors.path_between(
+                request.user, path_source, path_target, form.filters(), graph=graph
+            )
+        else:
+            # Between two others the shortest path may leave this network: search for it.
+            path_source = f"person:{path_form.cleaned_data['path_from']}"
+            path = selectors.path_between(request.user, path_source, path_target, form.filters())
+    analysis = selectors.analysis_for_page(request.user, picture.centre.id)
     nodes = {node.id: node for node in picture.nodes}
     groups = analysis.named_groups(picture.centre.id) if analysis else []
     named_elsewhere = {
@@ -59,6 +69,7 @@ def person_network(request: HttpRequest, pk: int) -> HttpResponse:
     selectors.audit_nodes_shown(request.user, named_elsewhere.values(), "network")
     filter_query = request.GET.copy()
     filter_query.pop("path_to", None)
+    filter_query.pop("path_from", None)
     return render(
         request,
         "networks/person_network.html",
@@ -75,6 +86,7 @@ def person_network(request: HttpRequest, pk: int) -> HttpResponse:
             "path_form": path_form,
             "path": path,
             "path_target": _label(picture, path_target),
+            "path_source": _label(picture, path_source),
             "path_nodes": _path_nodes(path),
             "groups": groups,
             "analysis": analysis,
@@ -226,7 +238,7 @@ def person_panel_context(request: HttpRequest, person: Any) -> dict[str, Any] | 
     if not works_with_cases(request.user):
         return None
     picture = selectors.person_network(request.user, person, audit=False)
-    analysis = selectors.analysis_for_page(request.user)
+    analysis = selectors.analysis_for_page(request.user, picture.centre.id)
     associates = picture.associates()[:5]
     # Like the page's own links and timeline, the panel names related records in passing: the
     # consultation logged is of the person opened. The Network page logs each record it shows.

@@ -189,23 +189,88 @@ async function start(container) {
   cy.on("dbltap", "node", (event) => {
     window.location.assign(event.target.data("url"));
   });
-  expand.addEventListener("click", async () => {
-    if (!selected) return;
+  const added = document.getElementById("network-added");
+
+  function selectNode(node) {
+    cy.nodes(":selected").unselect();
+    node.select();
+    cy.center(node);
+  }
+
+  function actionButton(label, hidden, action, id) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "govuk-button govuk-button--secondary govuk-!-margin-bottom-1 govuk-!-font-size-16";
+    button.dataset.networkAction = action;
+    button.dataset.node = id;
+    button.append(label);
+    const more = document.createElement("span");
+    more.className = "govuk-visually-hidden";
+    more.textContent = hidden;
+    button.append(more);
+    return button;
+  }
+
+  // The records an expansion added, listed with the same actions as the tables, so a keyboard
+  // or screen-reader user can reach everything the chart shows.
+  function listAdded(nodes) {
+    added.replaceChildren();
+    for (const node of nodes) {
+      const item = document.createElement("li");
+      const link = document.createElement("a");
+      link.className = "govuk-link";
+      link.href = node.url;
+      link.textContent = node.label;
+      item.append(link, " ", actionButton("Select", ` ${node.label} on the chart`, "select", node.id));
+      added.append(item);
+    }
+  }
+
+  async function expandNode(node) {
     status.textContent = "Loading…";
     try {
-      const more = await getJson(withFilters(selected.data("expand") + "?hops=1", filters));
+      const more = await getJson(withFilters(node.data("expand") + "?hops=1", filters));
       const known = new Set(cy.elements().map((element) => element.id()));
-      const base = selected.data("hops") ?? 0;
-      for (const node of more.nodes) node.hops = base + node.hops;
-      const added = elements(more, centre).filter((element) => !known.has(element.data.id));
-      cy.add(added);
+      const base = node.data("hops") ?? 0;
+      for (const item of more.nodes) item.hops = base + item.hops;
+      const fresh = elements(more, centre).filter((element) => !known.has(element.data.id));
+      cy.add(fresh);
       layout(cy, centre);
-      const count = added.filter((element) => element.group === "nodes").length;
-      status.textContent = count ? `${count} more ${count === 1 ? "record" : "records"} shown.` : "Nothing more to show.";
+      const nodes = fresh.filter((element) => element.group === "nodes").map((element) => element.data);
+      status.textContent = nodes.length
+        ? `${nodes.length} more ${nodes.length === 1 ? "record" : "records"} shown.`
+        : "Nothing more to show.";
+      listAdded(nodes);
     } catch (error) {
       status.textContent = error.message;
     }
+  }
+
+  expand.addEventListener("click", () => {
+    if (selected) expandNode(selected);
   });
+
+  // The tables' and the added list's actions: the same as selecting a node and pressing its
+  // panel's buttons, for people who cannot use a pointer on the chart.
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-network-action]");
+    if (!button) return;
+    const node = cy.getElementById(button.dataset.node);
+    if (node.empty()) {
+      panel.hidden = false;
+      status.textContent = "That record is not on the chart with these filters.";
+      return;
+    }
+    selectNode(node);
+    if (button.dataset.networkAction === "expand") {
+      expandNode(node);
+    } else {
+      title.focus();
+    }
+  });
+  for (const actions of document.querySelectorAll(".vigil-network-actions")) {
+    actions.hidden = false;
+  }
   container.dataset.ready = "true";
   // For people checking the chart from the browser console (and the browser tests).
   window.vigilNetworkChart = cy;
