@@ -1,6 +1,7 @@
 """An inspector issues a hotel information notice for the demo's Station Hotel and serves it;
-the hotel's operator signs in, sees the notice with its s118 warning and submits a return; the
-police see the return, import it, and find the guest in search."""
+the hotel's operator signs in, lands on their portal, sees the notice with its s118 warning and
+submits a return; the police see the return, import it, find the guest in search, and enter a
+second return the hotel sent on paper."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ def test_hotel_notice_issued_served_returned_and_imported(page: Any, live_server
 
     # The inspector drafts, issues and serves the notice, and gives the operator access.
     sign_in(page, "supervisor", DEMO_PASSWORD)
-    page.get_by_role("link", name="Disruption").click()
+    page.get_by_role("link", name="Disruption", exact=True).click()
     page.get_by_role("link", name="Hotel information notice").click()
     page.get_by_role("button", name="Save draft").click()
     expect(page.locator(".govuk-error-summary").get_by_text("Enter premises")).to_be_visible()
@@ -74,9 +75,9 @@ def test_hotel_notice_issued_served_returned_and_imported(page: Any, live_server
     notice_url = page.url
     page.get_by_role("button", name="Sign out supervisor").click()
 
-    # The operator sees the notice and submits a return.
+    # The operator lands on their portal, sees the notice and submits a return.
     sign_in(page, "stationhotel", DEMO_PASSWORD)
-    page.get_by_role("link", name="Your notices").click()
+    expect(page.get_by_role("heading", name="Your hotel information notices")).to_be_visible()
     page.get_by_role("link", name="View notice").click()
     expect(page.locator("#s118-warning").get_by_text("section 118")).to_be_visible()
     page.get_by_role("link", name="Submit a return").click()
@@ -93,8 +94,10 @@ def test_hotel_notice_issued_served_returned_and_imported(page: Any, live_server
     assert receipt.startswith("HR-")
     page.get_by_role("button", name="Sign out stationhotel").click()
 
-    # The police see the return, import it to POLE and find the guest.
+    # The police land on the staff home with its disruption alerts, see the return, import it
+    # to POLE and find the guest.
     sign_in(page, "investigator", DEMO_PASSWORD)
+    expect(page.get_by_role("heading", name="Disruption: due soon and overdue")).to_be_visible()
     page.goto(notice_url)
     card = page.locator(".govuk-summary-card", has_text=receipt)
     expect(card.get_by_text("Darren Pike")).to_be_visible()
@@ -106,3 +109,17 @@ def test_hotel_notice_issued_served_returned_and_imported(page: Any, live_server
     )
     page.get_by_role("button", name="Search").click()
     expect(page.locator("#people-results").get_by_role("link", name="Darren Pike")).to_be_visible()
+
+    # A return the hotel sent on paper: an officer enters it, marked as entered by them.
+    page.goto(notice_url)
+    page.get_by_role("link", name="Enter a return received on paper or by email").click()
+    page.get_by_label("On paper, entered by an officer").check()
+    fill_date(page, "received_on", today)
+    page.locator("#id_guest-0-guest_name").fill("Gary Munro")
+    page.locator("#id_guest-0-address").fill("3 Mill Lane")
+    page.locator("#id_guest-0-town").fill("Northam")
+    fill_date(page, "guest-0-arrived_on", today)
+    page.get_by_role("button", name="Save return").click()
+    expect(page.get_by_text("entered for Pat Owner")).to_be_visible()
+    card = page.locator(".govuk-summary-card", has_text="Gary Munro")
+    expect(card.get_by_text("on paper, entered by an officer")).to_be_visible()

@@ -67,9 +67,11 @@ def test_cawn_ineligible_child_is_a_400_in_the_error_shape(
 
 
 def test_outsider_and_operator_get_nothing(outsider: User, operator: User) -> None:
+    # Refused outright (the declared policy: case workers only), with no records in the answer.
     for user in (outsider, operator):
-        assert api(user).get("/api/disruption/cawns/").status_code == 404
-        assert api(user).get("/api/disruption/due/").status_code == 404
+        for url in ("/api/disruption/cawns/", "/api/disruption/due/"):
+            response = api(user).get(url)
+            assert response.status_code == 403 and set(response.json()) <= {"detail", "errors"}
 
 
 def test_hotel_notice_issue_enforces_rank(

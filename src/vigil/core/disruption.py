@@ -44,12 +44,14 @@ def policy() -> dict[str, Any]:
 
 def add_months(day: date, months: int) -> date:
     """The corresponding date `months` calendar months on (31 Aug + 6 months = 28/29 Feb)."""
-    return day + relativedelta(months=months)
+    result: date = day + relativedelta(months=months)
+    return result
 
 
 def add_years(day: date, years: int) -> date:
     """The corresponding date `years` years on (29 Feb + 1 year = 28 Feb)."""
-    return day + relativedelta(years=years)
+    result: date = day + relativedelta(years=years)
+    return result
 
 
 def date_reaching_age(date_of_birth: date, years: int) -> date:
@@ -79,7 +81,8 @@ def known_ranks() -> list[str]:
 
 def rank_level(rank: str) -> int | None:
     """The rank's place in the order (constable 1), or None for no or an unknown rank."""
-    return policy()["ranks"]["levels"].get(rank)
+    level = policy()["ranks"]["levels"].get(rank)
+    return None if level is None else int(level)
 
 
 def rank_at_least(rank: str, minimum: str) -> bool:
@@ -98,7 +101,7 @@ def rank_label(rank: str) -> str:
 
 def cawn_age_limit(child_in_care: bool) -> int:
     rules = policy()["cawn"]
-    return rules["max_age_in_care"] if child_in_care else rules["max_age_at_home"]
+    return int(rules["max_age_in_care"] if child_in_care else rules["max_age_at_home"])
 
 
 def cawn_problems(
@@ -158,7 +161,7 @@ class ProhibitionTerm:
 
 
 def order_rules(kind: str) -> dict[str, Any]:
-    rules = policy()["orders"].get(kind)
+    rules: dict[str, Any] | None = policy()["orders"].get(kind)
     if rules is None:
         raise ValueError(f"unknown order kind {kind!r}")
     return rules
@@ -215,7 +218,8 @@ def prohibition_problems(
 
 
 def hotel_rules() -> dict[str, Any]:
-    return policy()["hotel_notice"]
+    rules: dict[str, Any] = policy()["hotel_notice"]
+    return rules
 
 
 def hotel_latest_end(issued_on: date) -> date:

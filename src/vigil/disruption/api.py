@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -28,8 +28,10 @@ from vigil.people.models import Event, Location, Person
 
 
 def _require_case_worker(request: Request) -> None:
+    # The lists are for people who work with cases: anyone else is refused (403), as on the
+    # web pages; a record they may not see is still a 404.
     if not works_with_cases(request.user):
-        raise Http404
+        raise PermissionDenied
 
 
 def _visible(request: Request, model: type[Any], pk: object, field: str) -> Any:
@@ -45,7 +47,9 @@ def _visible(request: Request, model: type[Any], pk: object, field: str) -> Any:
 class CawnOutput(serializers.ModelSerializer):
     code = serializers.CharField(read_only=True)
     status = serializers.SerializerMethodField()
-    evidence = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    evidence: serializers.PrimaryKeyRelatedField[Event] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
 
     class Meta:
         model = ChildAbductionWarningNotice
@@ -132,7 +136,9 @@ class CawnDetailApi(APIView):
 
 class HotelNoticeOutput(serializers.ModelSerializer):
     code = serializers.CharField(read_only=True)
-    evidence = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    evidence: serializers.PrimaryKeyRelatedField[Event] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
     information_required = serializers.ListField(child=serializers.CharField())
 
     class Meta:
@@ -256,7 +262,7 @@ class HotelReturnSubmitApi(APIView):
     class HotelReturnInput(serializers.Serializer):
         period_start = serializers.DateField()
         nil_return = serializers.BooleanField(default=False)
-        guests = GuestInput(many=True, required=False, max_length=2000)
+        guests = serializers.ListField(child=GuestInput(), required=False, max_length=2000)
 
     class HotelReturnReceipt(serializers.Serializer):
         receipt = serializers.CharField()

@@ -13,6 +13,7 @@ from django.utils import timezone
 from vigil.accounts.models import Role, User
 from vigil.core import disruption as rules
 from vigil.disruption.models import (
+    OFFICER_ENTRY_METHODS,
     AgreedBy,
     AppealOutcome,
     OrderChangeKind,
@@ -21,6 +22,7 @@ from vigil.disruption.models import (
     ProtectionOutcome,
     RecipientCapacity,
     ReturnForm,
+    ReturnTaskOutcome,
     ServiceMethod,
     WarningKind,
 )
@@ -359,8 +361,15 @@ class AppealForm(VersionedForm):
     decided_on = GovukDateField(label="Date decided", required=False, past_only=True)
 
 
+class OperatorChoiceField(forms.ModelChoiceField):
+    """Hotel operator accounts, named with their username."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.get_full_name() or obj.username} ({obj.username})"
+
+
 class OperatorAccessForm(GovukForm):
-    operator = forms.ModelChoiceField(
+    operator = OperatorChoiceField(
         label="Hotel operator account",
         queryset=User.objects.none(),
         empty_label="Choose an account",
@@ -372,9 +381,6 @@ class OperatorAccessForm(GovukForm):
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = User.objects.filter(role=Role.HOTEL_OPERATOR, is_active=True).order_by(
             "username"
-        )
-        field.label_from_instance = lambda user: (  # type: ignore[method-assign]
-            f"{user.get_full_name() or user.username} ({user.username})"
         )
 
 
@@ -389,10 +395,40 @@ class ReturnPeriodForm(GovukForm):
 
     def __init__(self, *args: Any, periods: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["period"].choices = periods
+        field = self.fields["period"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = periods
 
     def period_start(self) -> date:
         return date.fromisoformat(self.cleaned_data["period"])
+
+
+class OfficerReturnForm(ReturnPeriodForm):
+    """A return that reached the police on paper or by email, entered by an officer."""
+
+    method = forms.ChoiceField(
+        label="How did the return arrive?",
+        choices=[(m.value, m.label) for m in OFFICER_ENTRY_METHODS],
+        widget=forms.RadioSelect,
+    )
+    received_on = GovukDateField(
+        label="Date received",
+        past_only=True,
+        help_text="On time or late is judged on this date, not on today's",
+    )
+
+
+class ReturnTaskCloseForm(GovukForm):
+    outcome = forms.ChoiceField(
+        label="What was done?",
+        choices=[
+            (value, label)
+            for value, label in ReturnTaskOutcome.choices
+            if value != ReturnTaskOutcome.RETURN_RECEIVED
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label="Notes", widget=forms.Textarea, required=False)
 
 
 class GuestForm(GovukForm):

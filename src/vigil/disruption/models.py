@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from vigil.people.models import CaseRecord, Event, Location, Person
 
@@ -404,6 +405,13 @@ class ReturnMethod(models.TextChoices):
     FORM = "form", "Web form"
     CSV = "csv", "CSV upload"
     API = "api", "API"
+    # Received outside the portal and entered by an officer for the operator.
+    PAPER = "paper", "On paper, entered by an officer"
+    EMAIL = "email", "By email, entered by an officer"
+
+
+# The methods by which an officer enters a return for the operator.
+OFFICER_ENTRY_METHODS = (ReturnMethod.PAPER, ReturnMethod.EMAIL)
 
 
 class HotelReturn(models.Model):
@@ -421,6 +429,9 @@ class HotelReturn(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # For a paper or emailed return: the day the police received it (compliance is judged on
+    # this, not on the day an officer typed it in). Portal returns are received when submitted.
+    received_on = models.DateField(null=True, blank=True)
     imported_at = models.DateTimeField(null=True, blank=True)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -439,6 +450,15 @@ class HotelReturn(models.Model):
     @property
     def receipt(self) -> str:
         return f"HR-{self.pk:06d}"
+
+    @property
+    def entered_by_officer(self) -> bool:
+        return self.method in OFFICER_ENTRY_METHODS
+
+    @property
+    def received_date(self) -> date:
+        """The day the return reached the police (on time or late is judged on this)."""
+        return self.received_on or timezone.localtime(self.submitted_at).date()
 
 
 class HotelReturnGuest(models.Model):
@@ -541,3 +561,60 @@ class Breach(models.Model):
 
     def __str__(self) -> str:
         return f"Breach on {self.occurred_at:%d %b %Y}"
+
+
+# --- Follow-up of late and missing hotel returns ----------------------------------------------
+
+
+class ReturnTaskReason(models.TextChoices):
+    MISSING = "missing", "Return missing"
+    LATE = "late", "Return received late"
+
+
+class ReturnTaskOutcome(models.TextChoices):
+    RETURN_RECEIVED = "return_received", "Return received"
+    OPERATOR_CONTACTED = "operator_contacted", "Operator contacted"
+    BREACH_RECORDED = "breach_recorded", "Breach recorded (ASBCPA 2014 s118)"
+    EXCUSE_ACCEPTED = "excuse_accepted", "Reasonable excuse accepted"
+    NO_FURTHER_ACTION = "no_further_action", "No further action"
+
+
+class HotelReturnTask(models.Model):
+    """'Follow up this return': raised when a return is missing after its due date or arrives
+    late (failing to comply may be an offence, ASBCPA 2014 s118). An officer closes it with
+    what was done; a missing return that arrives closes its task itself."""
+
+    notice = models.ForeignKey(
+        HotelInformationNotice, on_delete=models.CASCADE, related_name="return_tasks"
+    )
+    period_start = models.DateField()
+    period_end = models.DateField()
+    due_on = models.DateField()
+    reason = models.CharField(max_length=20, choices=ReturnTaskReason.choices)
+    raised_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.CharField(max_length=30, choices=ReturnTaskOutcome.choices, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            # One task per period and reason, ever: a closed task is not raised again.
+            models.UniqueConstraint(
+                fields=["notice", "period_start", "reason"], name="hotelreturntask_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}: {self.notice.code}, {self.period_text}"
+
+    @property
+    def period_text(self) -> str:
+        return f"{self.period_start:%d %b} to {self.period_end:%d %b %Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None

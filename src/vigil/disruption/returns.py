@@ -152,7 +152,7 @@ def read_csv(data: bytes) -> list[dict[str, str]]:
     unknown = [name for name in header if name and name not in CSV_COLUMNS]
     if unknown:
         raise ValueError(f"Unknown column: {', '.join(unknown)}")
-    rows = []
+    rows: list[dict[str, str]] = []
     for raw in reader:
         if None in raw:
             raise ValueError(f"Row {len(rows) + 1} has more values than there are columns")

@@ -20,6 +20,7 @@ from vigil.disruption.models import (
     ChildAbductionWarningNotice,
     HotelInformationNotice,
     HotelReturn,
+    HotelReturnTask,
     NoticeStage,
     OrderProhibition,
     OrderStage,
@@ -130,7 +131,7 @@ def compliance(notice: HotelInformationNotice, today: date | None = None) -> lis
     rows = []
     for period in rules.return_periods(start, notice.period_end, notice.frequency):
         returns = by_period.get(period.start, [])
-        first = min((timezone.localtime(r.submitted_at).date() for r in returns), default=None)
+        first = min((r.received_date for r in returns), default=None)
         if notice.stage != NoticeStage.ISSUED and first is None:
             continue
         rows.append(PeriodCompliance(period, returns, rules.return_state(period, first, today)))
@@ -141,12 +142,22 @@ def compliance(notice: HotelInformationNotice, today: date | None = None) -> lis
 class OverdueNotice:
     notice: HotelInformationNotice
     missing: list[PeriodCompliance]
+    # Returns that came after their due date, received within the alert window.
+    late: list[PeriodCompliance] = field(default_factory=list)
 
 
-def overdue_returns(user: Any, today: date | None = None) -> list[OverdueNotice]:
+def _first_received(row: PeriodCompliance) -> date | None:
+    return min((r.received_date for r in row.returns), default=None)
+
+
+def overdue_returns(
+    user: Any, today: date | None = None, *, with_late: bool = False
+) -> list[OverdueNotice]:
     """Notices in force with returns past their due date and not received: the police's task
-    list (a failure to comply may be an offence, ASBCPA 2014 s118)."""
+    list (a failure to comply may be an offence, ASBCPA 2014 s118). `with_late` also lists
+    returns received late within the alert window (policy alerts.due_soon_days)."""
     today = today or timezone.localdate()
+    since = today - timedelta(days=rules.policy()["alerts"]["due_soon_days"])
     notices = (
         visible(user, HotelInformationNotice)
         .filter(stage=NoticeStage.ISSUED)
@@ -155,11 +166,68 @@ def overdue_returns(user: Any, today: date | None = None) -> list[OverdueNotice]
     )
     overdue = []
     for notice in notices:
-        missing = [row for row in compliance(notice, today) if row.state == "missing"]
-        if missing:
-            overdue.append(OverdueNotice(notice, missing))
+        rows = compliance(notice, today)
+        missing = [row for row in rows if row.state == "missing"]
+        late = [
+            row
+            for row in rows
+            if with_late and row.state == "late" and (_first_received(row) or today) >= since
+        ]
+        if missing or late:
+            overdue.append(OverdueNotice(notice, missing, late))
     audit_shown(user, [item.notice for item in overdue], "overdue returns")
     return overdue
+
+
+def open_return_tasks(user: Any, *, notice: HotelInformationNotice | None = None) -> list[Any]:
+    """Open follow-up tasks for late and missing returns on notices the user may see (each
+    notice named is logged as consulted)."""
+    tasks = HotelReturnTask.objects.filter(
+        closed_at__isnull=True, notice__in=visible(user, HotelInformationNotice)
+    ).select_related("notice")
+    if notice is not None:
+        tasks = tasks.filter(notice=notice)
+    found = list(tasks.order_by("due_on", "id")[:200])
+    if notice is None:
+        audit_shown(user, list({t.notice_id: t.notice for t in found}.values()), "return tasks")
+    return found
+
+
+def get_return_task(user: Any, pk: int | str) -> HotelReturnTask:
+    """A follow-up task on a notice the user may see, or 404 (audited as a consultation of
+    the notice)."""
+    try:
+        task = HotelReturnTask.objects.select_related("notice").get(pk=pk)
+    except (HotelReturnTask.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    task.notice = get_visible(user, HotelInformationNotice, task.notice_id)
+    return task
+
+
+@dataclass
+class DashboardAlerts:
+    """The home dashboard's disruption alerts: what ends or falls due soon (orders, notices,
+    CAWN reviews, police protection) and hotel returns that are missing or came late."""
+
+    due: list[DueItem]
+    returns: list[OverdueNotice]
+    tasks: list[Any]
+    window: int
+
+    @property
+    def count(self) -> int:
+        returns = sum(len(n.missing) + len(n.late) for n in self.returns)
+        return len(self.due) + returns + len(self.tasks)
+
+
+def dashboard_alerts(user: Any, today: date | None = None) -> DashboardAlerts:
+    """The alerts a user may see (need-to-know through `visible`, each record shown logged)."""
+    return DashboardAlerts(
+        due=due_soon(user, today),
+        returns=overdue_returns(user, today, with_late=True),
+        tasks=open_return_tasks(user),
+        window=rules.policy()["alerts"]["due_soon_days"],
+    )
 
 
 # --- Due soon ---------------------------------------------------------------------------------
@@ -171,6 +239,8 @@ class DueItem:
     what: str
     record: Any
     overdue: bool = False
+    # Needs action within hours, not days (a child in police protection now).
+    urgent: bool = False
 
 
 def due_soon(user: Any, today: date | None = None) -> list[DueItem]:
@@ -229,14 +299,22 @@ def due_soon(user: Any, today: date | None = None) -> list[DueItem]:
         deadline = rules.police_protection_deadline(protection.taken_at)
         left = rules.time_left(deadline, timezone.now())
         items.append(
-            DueItem(timezone.localtime(deadline).date(), left.text, protection, left.passed)
+            DueItem(
+                timezone.localtime(deadline).date(),
+                left.text,
+                protection,
+                overdue=left.passed,
+                urgent=True,
+            )
         )
-    items.sort(key=lambda item: (not item.overdue, item.on))
+    items.sort(key=lambda item: (not item.overdue, not item.urgent, item.on))
     audit_shown(user, list({id(i.record): i.record for i in items}.values()), "due soon")
     return items
 
 
-def protection_countdown(protection: PoliceProtection, now: datetime | None = None) -> dict:
+def protection_countdown(
+    protection: PoliceProtection, now: datetime | None = None
+) -> dict[str, Any]:
     """The 72-hour limit (Children Act 1989 s46(6)) as the page shows it, server-rendered."""
     deadline = rules.police_protection_deadline(protection.taken_at)
     end = protection.ended_at or now or timezone.now()
@@ -258,7 +336,7 @@ def operator_notice_list(user: Any) -> list[HotelInformationNotice]:
     return notices
 
 
-def get_operator_notice(user: Any, pk: object) -> HotelInformationNotice:
+def get_operator_notice(user: Any, pk: int | str) -> HotelInformationNotice:
     """A notice served on the operator's own premises, or 404: the same 404 whether it does
     not exist or belongs to other premises."""
     if not is_hotel_operator(user):
@@ -279,7 +357,7 @@ def get_operator_notice(user: Any, pk: object) -> HotelInformationNotice:
     return notice
 
 
-def get_visible_return(user: Any, pk: object) -> HotelReturn:
+def get_visible_return(user: Any, pk: int | str) -> HotelReturn:
     """A return on a notice the (police) user may see, or 404; audited as a consultation of
     the notice."""
     try:
@@ -290,7 +368,7 @@ def get_visible_return(user: Any, pk: object) -> HotelReturn:
     return item
 
 
-def get_operator_return(user: Any, pk: object) -> HotelReturn:
+def get_operator_return(user: Any, pk: int | str) -> HotelReturn:
     try:
         item = HotelReturn.objects.select_related("notice__premises").get(pk=pk)
     except (HotelReturn.DoesNotExist, ValueError, TypeError):

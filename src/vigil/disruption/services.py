@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from vigil.accounts.models import Role
+from vigil.accounts.services import carry_restriction
 from vigil.audit.models import Action
 from vigil.audit.services import audit_log
 from vigil.core import disruption as rules
@@ -28,11 +29,13 @@ from vigil.disruption.access import (
     operator_can_see_notice,
 )
 from vigil.disruption.models import (
+    OFFICER_ENTRY_METHODS,
     Breach,
     ChildAbductionWarningNotice,
     HotelInformationNotice,
     HotelReturn,
     HotelReturnGuest,
+    HotelReturnTask,
     NoticeStage,
     OrderChange,
     OrderChangeKind,
@@ -43,6 +46,8 @@ from vigil.disruption.models import (
     PreventionOrder,
     ProhibitionType,
     ReturnMethod,
+    ReturnTaskOutcome,
+    ReturnTaskReason,
     WarningOrInjunction,
 )
 from vigil.disruption.returns import GuestRow, RowProblems, clean_guest
@@ -61,9 +66,9 @@ from vigil.people.models import (
 
 # The POLE store's save helpers: new records take the user's agency, version 1 and a
 # collection entry; changes check the version the user started from and log an alteration.
-_save_new = people._save_new
-_save_changes = people._save_changes
-_touch = people._touch
+_save_new = people.save_new_record
+_save_changes = people.save_changes
+_touch = people.touch
 
 
 def _require_police(acting_user: Any) -> None:
@@ -283,8 +288,9 @@ def order_evidence_add(
 
 
 def _term(prohibition_type: str, until: date | None) -> rules.ProhibitionTerm:
-    kind = "foreign_travel" if prohibition_type == ProhibitionType.FOREIGN_TRAVEL else "general"
-    return rules.ProhibitionTerm(kind, until)
+    if prohibition_type == ProhibitionType.FOREIGN_TRAVEL:
+        return rules.ProhibitionTerm("foreign_travel", until)
+    return rules.ProhibitionTerm("general", until)
 
 
 def _check_period(until: date | None, until_further_order: bool) -> None:
@@ -611,7 +617,8 @@ def breach_offence(tool: Tool) -> str:
     return f"Offence: {offence['cite']} (fine up to {offence['max_fine']})"
 
 
-def _tool_label(tool: Tool) -> str:
+def tool_label(tool: Tool) -> str:
+    """The tool in words, as breaches and documents name it."""
     if isinstance(tool, ChildAbductionWarningNotice):
         return "child abduction warning notice"
     if isinstance(tool, PreventionOrder | WarningOrInjunction):
@@ -655,7 +662,7 @@ def breach_record(
         raise ValidationError({"description": "Describe the breach"})
     if not _tool_in_force(tool, timezone.localtime(occurred_at).date()):
         raise ValidationError(
-            {"occurred_at": f"The {_tool_label(tool)} was not in force on that date"}
+            {"occurred_at": f"The {tool_label(tool)} was not in force on that date"}
         )
     suspect, victim = EventPerson.Role.SUSPECT, EventPerson.Role.VICTIM
     people_in: list[tuple[Person, str]] = []
@@ -678,7 +685,7 @@ def breach_record(
         acting_user=acting_user,
         event_type=EventType.INCIDENT,
         occurred_at=occurred_at,
-        summary=f"Breach of {_tool_label(tool)} {tool.code}"[:200],
+        summary=f"Breach of {tool_label(tool)} {tool.code}"[:200],
         description=description.strip(),
         reference=(reference.strip() or tool.code)[:60],
         people=people_in,
@@ -742,7 +749,7 @@ def police_protection_start(
         description=f"From {taken_from.strip()} to {taken_to.strip()} by {constable.strip()}.",
         people=[(child, EventPerson.Role.SUBJECT)],
     )
-    return _save_new(
+    protection = _save_new(
         PoliceProtection(
             child=child,
             taken_at=taken_at,
@@ -754,6 +761,9 @@ def police_protection_start(
         ),
         acting_user,
     )
+    # A restricted child's protection and timeline event are restricted to the same people.
+    carry_restriction(acting_user=acting_user, source=child, records=[event, protection])
+    return protection
 
 
 @transaction.atomic
@@ -1105,13 +1115,18 @@ def hotel_return_submit(
     guests: Sequence[dict[str, Any]],
     nil_return: bool = False,
     method: str = ReturnMethod.FORM,
+    received_on: date | None = None,
 ) -> HotelReturn:
     """Submit one return: every guest row is checked first and, if any has a problem, nothing
     is saved (ReturnRejected lists each row's problems). Operators submit for their own
-    premises; a police officer may enter a paper or emailed return for them."""
+    premises; a police officer may enter a paper or emailed return for them (`method` paper
+    or email, with the day it was received, on which compliance is judged)."""
+    officer_entry = method in OFFICER_ENTRY_METHODS
     if is_hotel_operator(acting_user):
         if not operator_can_see_notice(acting_user, notice):
             raise PermissionDenied("You cannot submit returns for this notice.")
+        if officer_entry:
+            raise PermissionDenied("Only an officer enters a paper or emailed return.")
     else:
         _require_change(acting_user, notice)
     if notice.stage != NoticeStage.ISSUED:
@@ -1119,6 +1134,16 @@ def hotel_return_submit(
     period = return_period_for(notice, period_start)
     if period.start > timezone.localdate():
         raise ValidationError({"period": "This period has not started yet"})
+    if officer_entry:
+        if received_on is None:
+            raise ValidationError({"received_on": "Enter the date the return was received"})
+        _not_in_future(received_on, "received_on", "The date received")
+        if received_on < period.start:
+            raise ValidationError(
+                {"received_on": "A return cannot be received before its period starts"}
+            )
+    elif received_on is not None:
+        raise ValidationError({"received_on": "Only a paper or emailed return has a date received"})
     if nil_return and guests:
         raise ValidationError(
             {"nil_return": "You said there were no guests, but also listed guests"}
@@ -1144,16 +1169,23 @@ def hotel_return_submit(
         nil_return=nil_return,
         method=method,
         submitted_by=acting_user,
+        received_on=received_on,
     )
     HotelReturnGuest.objects.bulk_create(
         [HotelReturnGuest(hotel_return=hotel_return, **row.__dict__) for row in cleaned]
     )
+    _follow_up_return(notice, period, hotel_return.received_date)
     audit_log(
         acting_user=acting_user,
         action=Action.COLLECTION,
         object_type="hotelreturn",
         object_id=hotel_return.pk,
-        detail={"notice": notice.pk, "guests": len(cleaned), "method": method},
+        detail={
+            "notice": notice.pk,
+            "guests": len(cleaned),
+            "method": method,
+            **({"received_on": received_on.isoformat()} if received_on else {}),
+        },
     )
     return hotel_return
 
@@ -1275,3 +1307,91 @@ def hotel_return_import(*, acting_user: Any, hotel_return: HotelReturn) -> int:
         detail={"imported_to_pole": imported, "notice": notice.pk},
     )
     return imported
+
+
+# --- Follow-up of late and missing returns ----------------------------------------------------
+
+
+def _raise_task(
+    notice: HotelInformationNotice, period: rules.ReturnPeriod, reason: str
+) -> HotelReturnTask | None:
+    """Raise the follow-up task once per period and reason (None if it already was)."""
+    task, created = HotelReturnTask.objects.get_or_create(
+        notice=notice,
+        period_start=period.start,
+        reason=reason,
+        defaults={"period_end": period.end, "due_on": period.due_on},
+    )
+    if not created:
+        return None
+    audit_log(
+        acting_user=None,  # raised by the system, not by a person
+        action=Action.COLLECTION,
+        object_type="hotelreturntask",
+        object_id=task.pk,
+        detail={"notice": notice.pk, "reason": reason, "period_start": period.start.isoformat()},
+    )
+    return task
+
+
+def _follow_up_return(
+    notice: HotelInformationNotice, period: rules.ReturnPeriod, received_on: date
+) -> None:
+    """A return has arrived: it closes an open 'missing' task for its period, and raises a
+    'late' task if it came after its due date."""
+    for task in HotelReturnTask.objects.filter(
+        notice=notice,
+        period_start=period.start,
+        reason=ReturnTaskReason.MISSING,
+        closed_at__isnull=True,
+    ):
+        task.closed_at = timezone.now()
+        task.outcome = ReturnTaskOutcome.RETURN_RECEIVED
+        task.save(update_fields=["closed_at", "outcome"])
+    if rules.return_state(period, received_on, timezone.localdate()) == "late":
+        _raise_task(notice, period, ReturnTaskReason.LATE)
+
+
+@transaction.atomic
+def hotel_return_tasks_raise(*, today: date | None = None) -> int:
+    """Raise a 'missing' task for every return now past its due date without one, on every
+    notice in force (run nightly: `vigil hotel-return-tasks`). Returns how many were raised."""
+    from vigil.disruption.selectors import compliance
+
+    today = today or timezone.localdate()
+    raised = 0
+    notices = HotelInformationNotice.objects.filter(stage=NoticeStage.ISSUED).prefetch_related(
+        "returns"
+    )
+    for notice in notices:
+        for row in compliance(notice, today):
+            if row.state == "missing" and _raise_task(notice, row.period, ReturnTaskReason.MISSING):
+                raised += 1
+    return raised
+
+
+@transaction.atomic
+def hotel_return_task_close(
+    *, acting_user: Any, task: HotelReturnTask, outcome: str, note: str = ""
+) -> HotelReturnTask:
+    """Close a follow-up task with what was done (a breach is recorded on the notice itself)."""
+    _require_change(acting_user, task.notice)
+    if task.closed_at is not None:
+        raise ValidationError({"outcome": "This task is already closed"})
+    if outcome not in ReturnTaskOutcome.values or outcome == ReturnTaskOutcome.RETURN_RECEIVED:
+        raise ValidationError({"outcome": "Choose what was done"})
+    if outcome == ReturnTaskOutcome.NO_FURTHER_ACTION and not note.strip():
+        raise ValidationError({"note": "Say why no further action is needed"})
+    task.closed_at = timezone.now()
+    task.closed_by = acting_user
+    task.outcome = outcome
+    task.note = note.strip()
+    task.save(update_fields=["closed_at", "closed_by", "outcome", "note"])
+    audit_log(
+        acting_user=acting_user,
+        action=Action.ALTERATION,
+        object_type="hotelreturntask",
+        object_id=task.pk,
+        detail={"notice": task.notice_id, "outcome": outcome},
+    )
+    return task

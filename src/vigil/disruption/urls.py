@@ -2,18 +2,39 @@ from django.urls import path
 
 from vigil.disruption import api, views
 
+# Each tool's issue page and the steps of its life come from the tables in views (one view
+# each, `tool_create` and `tool_step`); the URL names and paths are the tools' own.
+_tool_urls = [
+    path(
+        f"disruption/{spec.tool}/new/",
+        views.tool_create,
+        {"creation": spec.url_name},
+        name=spec.url_name,
+    )
+    for spec in views.CREATIONS
+] + [
+    path(
+        f"disruption/{spec.tool}/<int:pk>/{spec.path}/",
+        views.tool_step,
+        {"step": spec.url_name},
+        name=spec.url_name,
+    )
+    for spec in views.STEPS
+]
+
 urlpatterns = [
+    *_tool_urls,
     # Police screens
     path("disruption/", views.home, name="disruption_home"),
     path("disruption/due/", views.due, name="disruption_due"),
-    path("disruption/cawns/new/", views.cawn_create, name="cawn_create"),
     path("disruption/cawns/<int:pk>/", views.cawn_detail, name="cawn_detail"),
-    path("disruption/cawns/<int:pk>/serve/", views.cawn_serve, name="cawn_serve"),
-    path("disruption/cawns/<int:pk>/review/", views.cawn_review, name="cawn_review"),
-    path("disruption/cawns/<int:pk>/withdraw/", views.cawn_withdraw, name="cawn_withdraw"),
     path("disruption/cawns/<int:pk>/letter.pdf", views.cawn_pdf, name="cawn_pdf"),
     path("disruption/<str:tool>/<int:pk>/breaches/new/", views.breach_create, name="breach_create"),
-    path("disruption/orders/new/", views.order_create, name="order_create"),
+    path(
+        "disruption/<str:tool>/<int:pk>/breaches.pdf",
+        views.breach_summary_pdf,
+        name="breach_summary_pdf",
+    ),
     path("disruption/orders/<int:pk>/", views.order_detail, name="order_detail"),
     path(
         "disruption/orders/<int:pk>/evidence/new/",
@@ -30,48 +51,15 @@ urlpatterns = [
         views.order_prohibition_change,
         name="order_prohibition_change",
     ),
-    path("disruption/orders/<int:pk>/apply/", views.order_apply, name="order_apply"),
-    path("disruption/orders/<int:pk>/made/", views.order_make, name="order_make"),
-    path("disruption/orders/<int:pk>/refused/", views.order_refuse, name="order_refuse"),
-    path("disruption/orders/<int:pk>/discharge/", views.order_discharge, name="order_discharge"),
-    path("disruption/warnings/new/", views.warning_create, name="warning_create"),
     path("disruption/warnings/<int:pk>/", views.warning_detail, name="warning_detail"),
-    path("disruption/warnings/<int:pk>/serve/", views.warning_serve, name="warning_serve"),
-    path("disruption/police-protection/new/", views.protection_create, name="protection_create"),
     path(
         "disruption/police-protection/<int:pk>/", views.protection_detail, name="protection_detail"
     ),
-    path(
-        "disruption/police-protection/<int:pk>/informed/",
-        views.protection_informed,
-        name="protection_informed",
-    ),
-    path("disruption/police-protection/<int:pk>/end/", views.protection_end, name="protection_end"),
     path("disruption/hotel-notices/new/", views.hotel_notice_create, name="hotel_notice_create"),
     path(
         "disruption/hotel-notices/<int:pk>/",
         views.hotel_notice_detail,
         name="hotel_notice_detail",
-    ),
-    path(
-        "disruption/hotel-notices/<int:pk>/issue/",
-        views.hotel_notice_issue,
-        name="hotel_notice_issue",
-    ),
-    path(
-        "disruption/hotel-notices/<int:pk>/serve/",
-        views.hotel_notice_serve,
-        name="hotel_notice_serve",
-    ),
-    path(
-        "disruption/hotel-notices/<int:pk>/appeal/",
-        views.hotel_notice_appeal,
-        name="hotel_notice_appeal",
-    ),
-    path(
-        "disruption/hotel-notices/<int:pk>/withdraw/",
-        views.hotel_notice_withdraw,
-        name="hotel_notice_withdraw",
     ),
     path(
         "disruption/hotel-notices/<int:pk>/further/",
@@ -87,6 +75,16 @@ urlpatterns = [
         "disruption/hotel-notices/<int:pk>/notice.pdf",
         views.hotel_notice_pdf,
         name="hotel_notice_pdf",
+    ),
+    path(
+        "disruption/hotel-notices/<int:pk>/returns/new/",
+        views.hotel_return_enter,
+        name="hotel_return_enter",
+    ),
+    path(
+        "disruption/hotel-return-tasks/<int:pk>/close/",
+        views.hotel_return_task_close,
+        name="hotel_return_task_close",
     ),
     path(
         "disruption/hotel-returns/<int:pk>/import/",

@@ -1,5 +1,6 @@
 """Where each area of Vigil plugs into the shared screens without editing them: the service
-navigation and the panels on a person's page. Apps register in their AppConfig.ready()."""
+navigation, the panels on a person's page and on the home dashboard, and the page a role
+lands on instead of the home page. Apps register in their AppConfig.ready()."""
 
 from __future__ import annotations
 
@@ -32,8 +33,31 @@ class PersonPanel:
     context: Callable[[HttpRequest, Any], dict[str, Any] | None]
 
 
+@dataclass(frozen=True)
+class DashboardPanel:
+    """A section of the home dashboard (alerts, things due): `context(request)` returns the
+    template's context (or None to leave the panel out, e.g. for a user without access)."""
+
+    key: str
+    title: str
+    template: str
+    order: int
+    context: Callable[[HttpRequest], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class LandingPage:
+    """Where users for whom `applies(user)` land instead of the home page (e.g. hotel
+    operators on their returns portal)."""
+
+    url_name: str
+    applies: Callable[[Any], bool]
+
+
 _NAV: dict[str, NavItem] = {}
 _PERSON_PANELS: dict[str, PersonPanel] = {}
+_DASHBOARD_PANELS: dict[str, DashboardPanel] = {}
+_LANDING_PAGES: dict[str, LandingPage] = {}
 
 
 def register_nav(item: NavItem) -> None:
@@ -42,6 +66,14 @@ def register_nav(item: NavItem) -> None:
 
 def register_person_panel(panel: PersonPanel) -> None:
     _PERSON_PANELS[panel.key] = panel
+
+
+def register_dashboard_panel(panel: DashboardPanel) -> None:
+    _DASHBOARD_PANELS[panel.key] = panel
+
+
+def register_landing_page(page: LandingPage) -> None:
+    _LANDING_PAGES[page.url_name] = page
 
 
 def nav_items(user: Any) -> list[NavItem]:
@@ -56,3 +88,21 @@ def person_panels(request: HttpRequest, person: Any) -> list[tuple[PersonPanel, 
         if context is not None:
             shown.append((panel, context))
     return shown
+
+
+def dashboard_panels(request: HttpRequest) -> list[tuple[DashboardPanel, dict[str, Any]]]:
+    """The panels this user sees on the home dashboard, in order, with their context."""
+    shown = []
+    for panel in sorted(_DASHBOARD_PANELS.values(), key=lambda p: p.order):
+        context = panel.context(request)
+        if context is not None:
+            shown.append((panel, context))
+    return shown
+
+
+def landing_page(user: Any) -> str | None:
+    """The URL name this user lands on instead of the home page, if any."""
+    for page in _LANDING_PAGES.values():
+        if page.applies(user):
+            return page.url_name
+    return None

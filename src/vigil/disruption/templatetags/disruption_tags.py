@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 
 from vigil.disruption.access import can_see_record
+from vigil.disruption.models import HotelInformationNotice, ReturnTaskOutcome
 
 register = template.Library()
 
@@ -20,6 +21,16 @@ _STATE_TAGS = {
 }
 
 
+@register.simple_tag
+def return_task_outcomes() -> list[tuple[str, str]]:
+    """What an officer may record to close a follow-up task (a received return closes its own)."""
+    return [
+        (value, str(label))
+        for value, label in ReturnTaskOutcome.choices
+        if value != ReturnTaskOutcome.RETURN_RECEIVED
+    ]
+
+
 @register.filter
 def cawn_status(cawn: Any, today: date) -> str:
     return str(cawn.status(today))
@@ -29,6 +40,15 @@ def cawn_status(cawn: Any, today: date) -> str:
 def state_tag(state: str) -> str:
     """The GOV.UK tag colour for a return's compliance state."""
     return _STATE_TAGS.get(state, "govuk-tag--grey")
+
+
+@register.filter
+def tool_title(record: Any, user: Any) -> str:
+    """A tool as lists name it. A hotel notice names its premises only for a user who may see
+    them (the notice can be visible when its premises are restricted)."""
+    if isinstance(record, HotelInformationNotice) and not can_see_record(user, record.premises):
+        return f"{record.code}: hotel information notice"
+    return str(record)
 
 
 @register.filter
