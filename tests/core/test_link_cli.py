@@ -122,3 +122,32 @@ def test_no_households_links_a_replaced_given_name(tmp_path):
     assert len({r["cluster_id"] for r in read_out(out)}) == 2  # household-safe: twins?
     assert main([str(inputs), "--out", str(out), "--no-households"]) == 0
     assert len({r["cluster_id"] for r in read_out(out)}) == 1
+
+
+def test_says_whether_the_records_hold_households(tmp_path, capsys):
+    school = write(
+        tmp_path / "school.csv",
+        "school,1,Amara,Okafor,2013-06-01,M14 5RT,22 Clyde Road,",
+        "school,2,Jordan,Okafor,2009-02-14,M14 5RT,22 Clyde Road,",
+    )
+    out = tmp_path / "out.csv"
+    assert main([str(school), "--out", str(out)]) == 0
+    assert "household guard on" in capsys.readouterr().out
+    assert main([str(school), "--out", str(out), "--no-households"]) == 0
+    assert "households:" not in capsys.readouterr().out  # asked for: nothing to explain
+
+
+def test_households_and_no_households_together_exit_2(tmp_path, capsys):
+    school = write(tmp_path / "school.csv", "school,1,Amara,Okafor,2013-06-01,,,")
+    with pytest.raises(SystemExit) as exit_:
+        main([str(school), "--out", str(tmp_path / "o.csv"), "--households", "--no-households"])
+    assert exit_.value.code == 2
+    assert "not allowed with" in capsys.readouterr().err
+
+
+def test_unknown_engine_exits_2(tmp_path, capsys):
+    school = write(tmp_path / "school.csv", "school,1,Amara,Okafor,2013-06-01,,,")
+    with pytest.raises(SystemExit) as exit_:
+        main([str(school), "--out", str(tmp_path / "o.csv"), "--engine", "oracle"])
+    assert exit_.value.code == 2
+    assert not (tmp_path / "o.csv").exists()

@@ -276,7 +276,8 @@ def test_records_a_user_cannot_see_are_404(linked: Any, people: Any, who: str, r
 def test_outsider_is_refused(linked: Any, people: Any, outsider: Any) -> None:
     client = signed_in(outsider)
     assert client.get(reverse("linkage_queue")).status_code == 403
-    assert client.get(reverse("linkage_match", args=[the_match(people).pk])).status_code == 403
+    # A page about records: the same 404 as for a match that does not exist.
+    assert client.get(reverse("linkage_match", args=[the_match(people).pk])).status_code == 404
     assert client.post(reverse("linkage_run_start")).status_code == 403
     assert Client().get(reverse("linkage_queue")).status_code == 302  # signed out: sign in
 

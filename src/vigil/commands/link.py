@@ -95,14 +95,21 @@ def main(argv: list[str]) -> int:
         help="match probability at or above which two records are linked (default 0.9)",
     )  # fmt: skip
     parser.add_argument(
-        "--backend", choices=["duckdb", "spark"], default="duckdb",
-        help="linkage engine: embedded DuckDB (default) or Spark (needs pyspark)",
+        "--engine", "--backend", dest="backend", choices=["duckdb", "spark"], default=None,
+        help="linkage engine: embedded DuckDB or Spark (needs pyspark and Java; the master is "
+             "VIGIL_SPARK_MASTER, default local[*]); default: VIGIL_LINKAGE_ENGINE, else duckdb",
     )  # fmt: skip
-    parser.add_argument(
-        "--no-households", action="store_true",
+    households = parser.add_mutually_exclusive_group()
+    households.add_argument(
+        "--no-households", dest="households", action="store_false", default=None,
         help="the inputs hold no households (no siblings, twins or parents sharing an address): "
-             "count family name and address as independent evidence (default: guard against "
-             "linking a household into one person)",
+             "count family name and address as independent evidence (default: decided from "
+             "the records, and the guard is on for fewer than 1,000 records)",
+    )  # fmt: skip
+    households.add_argument(
+        "--households", dest="households", action="store_true", default=None,
+        help="the inputs hold households: always guard against linking a household into one "
+             "person",
     )  # fmt: skip
     args = parser.parse_args(argv)
 
@@ -119,13 +126,15 @@ def main(argv: list[str]) -> int:
             records,
             threshold=args.threshold,
             backend=args.backend,
-            household_safe=not args.no_households,
+            household_safe=args.households,
         )
     except LinkageBackendError as error:
         print(f"vigil link: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     write_clusters(args.out, records, result.clusters)
     n_clusters = len(set(result.clusters.values()))
+    if result.households is not None and args.households is None:
+        print(f"households: {result.households.describe()}")
     print(
         f"{len(records)} records -> {n_clusters} people "
         f"({'trained' if result.trained else 'prior'} model, threshold {args.threshold})"

@@ -12,12 +12,12 @@ class LinkageConfig(AppConfig):
 
     def ready(self) -> None:
         from vigil.accounts.access import works_with_cases
-        from vigil.linkage.services import refresh_person_linkage
+        from vigil.linkage.services import refresh_people_linkage, refresh_person_linkage
         from vigil.people.services import register_person_index_hook
         from vigil.web.extensions import NavItem, PersonPanel, register_nav, register_person_panel
 
         # Keep "already known?" current as people are added and changed.
-        register_person_index_hook(refresh_person_linkage)
+        register_person_index_hook(refresh_person_linkage, many=refresh_people_linkage)
 
         register_nav(
             NavItem(

@@ -35,6 +35,9 @@ SUGGEST_THRESHOLD = 0.3
 SUGGEST_LIMIT = 5
 # Candidates scored per lookup: those sharing the most blocking keys with what was typed.
 CANDIDATE_LIMIT = 50
+# Ranked people checked for need-to-know per candidate scored: room for the ones hidden from
+# the user among the best-connected.
+RANKED_PER_CANDIDATE = 4
 
 
 def _visible_matches(user: Any) -> QuerySet[CandidateMatch]:
@@ -73,7 +76,7 @@ def review_queue(user: Any, *, status: str = MatchStatus.PENDING, limit: int = 1
     return Queue(matches=matches, counts=counts, status=status)
 
 
-def get_match(user: Any, pk: object, *, request: HttpRequest | None = None) -> CandidateMatch:
+def get_match(user: Any, pk: int | str, *, request: HttpRequest | None = None) -> CandidateMatch:
     """One candidate match, or 404 (the same whether it does not exist or either record is
     hidden). Audits a consultation of both records: the page shows them side by side. Pages
     pass `request`: a sensitive record then needs the session's "why are you looking?"."""
@@ -278,14 +281,20 @@ def already_known(
     keys = blocking_keys(row)
     if not keys:
         return []
-    ranked = (
-        PersonBlockingKey.objects.filter(key__in=keys)
-        .filter(visibility_q(user, "person__"))
+    # Rank on the key index alone (a covering index on key, person), then check need-to-know
+    # on the best few: joining every key row to the person table and the grants made common
+    # names (thousands of rows a key at 1M people) the slow part of a lookup.
+    ranked = [
+        hit["person_id"]
+        for hit in PersonBlockingKey.objects.filter(key__in=keys)
         .values("person_id")
-        .annotate(shared=Count("id"))
-        .order_by("-shared", "person_id")[:CANDIDATE_LIMIT]
+        .annotate(shared=Count("key"))
+        .order_by("-shared", "person_id")[: CANDIDATE_LIMIT * RANKED_PER_CANDIDATE]
+    ]
+    visible = set(
+        Person.objects.filter(pk__in=ranked).filter(visibility_q(user)).values_list("pk", flat=True)
     )
-    ids = [r["person_id"] for r in ranked]
+    ids = [pk for pk in ranked if pk in visible][:CANDIDATE_LIMIT]
     records = list(
         PersonLinkageRecord.objects.filter(person_id__in=ids).values_list("record", flat=True)
     )

@@ -12,7 +12,7 @@ import os
 import subprocess
 import sys
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import rules
@@ -80,10 +80,13 @@ def _homes_and_phones(person_ids: Iterable[int]) -> tuple[dict[int, Any], dict[i
         .order_by("from_person_id", "last_seen", "id")  # the latest wins below
     )
     for link in links:
+        person_id = link.from_person_id
+        if person_id is None:  # the filter above names a person; the column is nullable
+            continue
         if link.to_location_id:
-            homes[link.from_person_id] = link.to_location
+            homes[person_id] = link.to_location
         elif link.to_object and link.to_object.phone_number:
-            phones[link.from_person_id] = link.to_object.phone_number
+            phones[person_id] = link.to_object.phone_number
     return homes, phones
 
 
@@ -144,6 +147,15 @@ def refresh_person_linkage(person: Person | int) -> None:
     if fresh is None:
         return
     _write_index([fresh], [standardise_record(_inputs([fresh])[0])])
+
+
+def refresh_people_linkage(people: Sequence[Person]) -> None:
+    """`refresh_person_linkage` for many people at once (the people services' bulk writes,
+    e.g. a missing-persons import): a few queries per 2,000 people, not five per person."""
+    ids = sorted({p.pk for p in people})
+    for start in range(0, len(ids), 2000):
+        fresh = list(Person.objects.filter(pk__in=ids[start : start + 2000]).order_by("pk"))
+        _write_index(fresh, [standardise_record(r) for r in _inputs(fresh)])
 
 
 def index_new_people(limit: int = 500) -> int:

@@ -130,7 +130,8 @@ class LinkageIndex:
             return []
         with quiet_splink():
             scored = self._linker.inference.score_pairs([dict(row)], candidates)
-            return scored.as_pyarrow_table().to_pylist()
+            rows: list[dict[str, Any]] = scored.as_pyarrow_table().to_pylist()
+            return rows
 
 
 class PairScorer:
@@ -189,7 +190,9 @@ class PairScorer:
                 out[f"tf_{column}"] = self._tf[column].get(value, self._rare) if value else None
         return out
 
-    def _tables(self, query: dict[str, Any], candidates: list[dict[str, Any]]) -> tuple:
+    def _tables(
+        self, query: dict[str, Any], candidates: list[dict[str, Any]]
+    ) -> tuple[pa.Table, pa.Table]:
         schema = STANDARD_SCHEMA
         if self._uses_tf:
             for column in self.TF_COLUMNS:
@@ -211,7 +214,8 @@ class PairScorer:
         if self._sql is not None and con is not None:
             con.register(self._LEFT, left)
             con.register(self._RIGHT, right)
-            return con.sql(self._sql).to_arrow_table().to_pylist()
+            fast: list[dict[str, Any]] = con.sql(self._sql).to_arrow_table().to_pylist()
+            return fast
         captured: list[str] = []
         original = self._db_api._sql_to_splink_dataframe
 
@@ -228,7 +232,7 @@ class PairScorer:
                 scored = self._linker.inference.score_pairs(sdf_left, sdf_right)
             finally:
                 del self._db_api._sql_to_splink_dataframe
-            rows = scored.as_pyarrow_table().to_pylist()
+            rows: list[dict[str, Any]] = scored.as_pyarrow_table().to_pylist()
         if len(captured) == 1 and sdf_left.physical_name == self._LEFT:
             self._sql = captured[0]
         return rows

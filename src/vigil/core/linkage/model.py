@@ -13,6 +13,11 @@ model adds up those agreements as independent evidence and merges whole househol
 * Term-frequency adjustments on given and family name, so two "Muhammad Khan"s agreeing is
   weaker evidence than two "Kayleigh Oyelaran"s.
 
+Whether records hold households at all is decided from them (households.py): FEBRL-like
+registers get household_safe=False, where family name and location are independent evidence.
+The gated comparisons keep their prior u, and the twin and parent levels their prior m and u
+(see GATED_COMPARISONS and Level.fixed for why training cannot estimate them).
+
 The model starts from documented prior m/u values (good enough for a handful of records, where
 EM cannot be trained) and, given enough records, is trained: u by random sampling, lambda by a
 deterministic rule, m by expectation maximisation in two passes.
@@ -21,6 +26,10 @@ deterministic rule, m by expectation maximisation in two passes.
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -60,28 +69,89 @@ class LinkageBackendError(RuntimeError):
     """The requested linkage backend cannot run here (e.g. Spark without pyspark)."""
 
 
-def make_db_api(backend: str = "duckdb", **options: Any) -> Any:
+BACKENDS: tuple[Backend, ...] = ("duckdb", "spark")
+# Environment variables choosing the engine by configuration (issue 11: "Spark must work as the
+# scale-out backend by configuration"): the backend, and the Spark master to connect to
+# (default local[*]: every core of this machine; spark://host:7077 or yarn for a cluster).
+ENGINE_VARIABLE = "VIGIL_LINKAGE_ENGINE"
+SPARK_MASTER_VARIABLE = "VIGIL_SPARK_MASTER"
+
+
+def configured_backend(environ: Mapping[str, str] | None = None) -> str:
+    """The backend named by VIGIL_LINKAGE_ENGINE, else "duckdb"."""
+    value = (os.environ if environ is None else environ).get(ENGINE_VARIABLE, "").strip()
+    return value.lower() or "duckdb"
+
+
+def spark_session(master: str | None = None) -> Any:
+    """A Spark session able to run Splink, built from what is installed, never downloaded.
+
+    Splink's similarity functions (Jaro-Winkler, Damerau-Levenshtein) are Scala UDFs in a jar
+    that ships inside the splink package: it is put on the classpath by path (spark.jars), and
+    no Maven coordinates (spark.jars.packages) are ever given, so nothing is fetched. An
+    existing session is reused (getOrCreate) when it is already running.
+    """
+    from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
+
+    master = master or os.environ.get(SPARK_MASTER_VARIABLE) or "local[*]"
+    local = master.startswith("local")
+    session = (
+        SparkSession.builder.master(master)
+        .appName("vigil-linkage")
+        .config("spark.jars", similarity_jar_location())
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        # Locally, a few partitions: Spark's default 200 is for a cluster and makes each of
+        # Splink's many small queries schedule hundreds of empty tasks.
+        .config("spark.sql.shuffle.partitions", "4" if local else "200")
+        .config("spark.default.parallelism", "4" if local else "200")
+        .config("spark.sql.adaptive.enabled", "true")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    if session.sparkContext.getCheckpointDir() is None:
+        # Splink breaks long query lineages by writing parquet to the checkpoint directory.
+        session.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="vigil-spark-"))
+    return session
+
+
+def make_db_api(backend: str | None = None, **options: Any) -> Any:
     """Splink's database API for `backend`: "duckdb" (embedded, default) or "spark" (scale-out).
 
-    Spark is imported lazily so pyspark is needed only by deployments that choose it; pass
-    `spark_session=` to reuse one, else the default session is got or created.
+    None means configured_backend() (VIGIL_LINKAGE_ENGINE). Spark is imported lazily so
+    pyspark (and Java) are needed only by deployments that choose it; pass `spark_session=` to
+    reuse a session, else spark_session() builds a local one (VIGIL_SPARK_MASTER).
     """
+    backend = backend or configured_backend()
     if backend == "duckdb":
         from splink.backends.duckdb import DuckDBAPI
 
         return DuckDBAPI(**options)
     if backend == "spark":
         try:
-            from pyspark.sql import SparkSession
+            import pyspark  # noqa: F401
             from splink.backends.spark import SparkAPI
         except ImportError as error:
             raise LinkageBackendError(
                 "linkage backend 'spark' needs pyspark, which is not installed "
                 "(pip install pyspark); use backend='duckdb' for the embedded engine"
             ) from error
-        session = options.pop("spark_session", None) or SparkSession.builder.getOrCreate()
+        if not shutil.which("java") and not os.environ.get("JAVA_HOME"):
+            raise LinkageBackendError(
+                "linkage backend 'spark' needs Java (17 or later) on PATH or JAVA_HOME; use "
+                "backend='duckdb' for the embedded engine"
+            )
+        session = options.pop("spark_session", None) or spark_session()
+        if session.sparkContext.master.startswith("local"):
+            # In one machine's memory, caching beats writing parquet between steps.
+            options.setdefault("break_lineage_method", "persist")
+            options.setdefault("num_partitions_on_repartition", 4)
         return SparkAPI(spark_session=session, **options)
-    raise LinkageBackendError(f"unknown linkage backend {backend!r}: use 'duckdb' or 'spark'")
+    raise LinkageBackendError(
+        f"unknown linkage backend {backend!r}: use one of {', '.join(BACKENDS)}"
+    )
 
 
 # --- the gate -----------------------------------------------------------------------------
@@ -119,11 +189,37 @@ def _dob_transposed_sql(dob: str) -> str:
     )
 
 
+# Dates systems record when only the year of birth is known (1 January, 1 July): such a
+# date agrees with any date in its year, and says nothing more.
+PLACEHOLDER_DAYS = ("01-01", "07-01")
+
+
+def _dob_placeholder_sql(dob: str) -> str:
+    days = ", ".join(f"'{d}'" for d in PLACEHOLDER_DAYS)
+    return (
+        f"substr({dob}_l, 1, 4) = substr({dob}_r, 1, 4) "
+        f"AND (substr({dob}_l, 6, 5) IN ({days}) OR substr({dob}_r, 6, 5) IN ({days}))"
+    )
+
+
+def _generation_apart_sql(dob: str) -> str:
+    return (
+        f"abs(cast(substr({dob}_l, 1, 4) as int) - cast(substr({dob}_r, 1, 4) as int))"
+        f" >= {GENERATION_YEARS}"
+    )
+
+
 def _dob_compatible(dob: str) -> ComparisonLevelCreator:
     return cll.Or(
         cll.ExactMatchLevel(dob),
         cll.CustomLevel(_dob_transposed_sql(dob)),
-        cll.DamerauLevenshteinLevel(dob, DOB_COMPATIBLE_EDITS),
+        # Two keystrokes, but not in the decade digits: 1990-08-26 and 1970-08-22 are a
+        # mother and daughter, not a typo.
+        cll.And(
+            cll.DamerauLevenshteinLevel(dob, DOB_COMPATIBLE_EDITS),
+            cll.Not(cll.CustomLevel(_generation_apart_sql(dob))),
+        ),
+        cll.CustomLevel(_dob_placeholder_sql(dob)),
     )
 
 
@@ -165,6 +261,9 @@ class Level:
     m: float | None = None
     u: float | None = None
     tf_column: str | None = None
+    # Kept at the prior, never trained: EM cannot learn a level that exists to describe
+    # different people who look alike (it takes them for a kind of duplicate).
+    fixed: bool = False
 
 
 def _given_name_levels() -> list[Level]:
@@ -194,24 +293,23 @@ def _dob_levels(household_safe: bool = True) -> list[Level]:
         cll.Not(_given_compatible("given_first", "given_variants", "family_name_gate")),
     )
     parent = cll.And(
-        cll.ExactMatchLevel("given_first"),
-        cll.CustomLevel(
-            f"abs(cast(substr(dob_l, 1, 4) as int) - cast(substr(dob_r, 1, 4) as int))"
-            f" >= {GENERATION_YEARS}"
-        ),
+        cll.ExactMatchLevel("given_first"), cll.CustomLevel(_generation_apart_sql("dob"))
     )
     levels = [
         Level("DOB missing", "missing", cll.NullLevel("dob")),
-        Level("same DOB but different given name (twin pattern)", "differ", twin, 0.01, 0.001),
+        Level("same DOB but different given name (twin pattern)", "differ", twin, 0.01, 0.001,
+              fixed=True),
         Level("DOB exact", "agree", cll.ExactMatchLevel("dob"), 0.85, 0.0005),
         Level("DOB day and month transposed", "similar",
               cll.CustomLevel(_dob_transposed_sql("dob")), 0.03, 0.0001),
         Level("DOB one keystroke apart", "similar",
               cll.DamerauLevenshteinLevel("dob", 1), 0.05, 0.002),
         Level("same given name but DOB a generation apart (parent pattern)", "differ", parent,
-              0.001, 0.01),
+              0.001, 0.01, fixed=True),
         Level("DOB two keystrokes apart", "similar",
               cll.DamerauLevenshteinLevel("dob", 2), 0.02, 0.01),
+        Level("same year, one DOB a placeholder (1 January or 1 July)", "similar",
+              cll.CustomLevel(_dob_placeholder_sql("dob")), 0.03, 0.005),
         Level("DOB differs", "differ", cll.ElseLevel(), 0.04, 0.98),
     ]  # fmt: skip
     if not household_safe:
@@ -329,8 +427,19 @@ def comparison_levels(household_safe: bool = True) -> dict[str, list[Level]]:
     return levels
 
 
-def _comparison(name: str, levels: list[Level], *, term_frequencies: bool) -> Any:
-    creators = []
+# Comparisons silenced by the household gate. Their u (how often different people agree) is
+# kept at the documented prior, not estimated by random sampling: the gate leaves them
+# comparable only on the rare random pairs whose given name and DOB are compatible, and those
+# are mostly the same person, so a sampled u came out near m and the evidence near nothing
+# (measured on the synthetic area: a duplicate with a blank DOB agreeing on given name, family
+# name and address then fell below 0.9).
+GATED_COMPARISONS = frozenset({"family_name", "location"})
+
+
+def _comparison(
+    name: str, levels: list[Level], *, term_frequencies: bool, fix_u: bool = False
+) -> Any:
+    creators: list[ComparisonLevelCreator | dict[str, Any]] = []
     for level in levels:
         options: dict[str, Any] = {"label_for_charts": level.label}
         if level.kind == "missing":
@@ -338,6 +447,10 @@ def _comparison(name: str, levels: list[Level], *, term_frequencies: bool) -> An
         if level.m is not None:
             options["m_probability"] = level.m
             options["u_probability"] = level.u
+            if fix_u or level.fixed:
+                options["fix_u_probability"] = True
+            if level.fixed:
+                options["fix_m_probability"] = True
         if level.tf_column and term_frequencies:
             options["tf_adjustment_column"] = level.tf_column
             # Fully weighted TF would make a very rare name near-conclusive on its own.
@@ -390,7 +503,12 @@ def vigil_settings(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
         comparisons=[
-            _comparison(name, levels, term_frequencies=term_frequencies)
+            _comparison(
+                name,
+                levels,
+                term_frequencies=term_frequencies,
+                fix_u=household_safe and name in GATED_COMPARISONS,
+            )
             for name, levels in comparison_levels(household_safe).items()
         ],
         blocking_rules_to_generate_predictions=prediction_blocking_rules(),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,6 +11,7 @@ from typing import Any
 import pyarrow as pa
 
 from vigil.core.linkage.explain import PairExplanation, explain_row, gamma_labels
+from vigil.core.linkage.households import HouseholdEvidence, household_evidence
 from vigil.core.linkage.model import (
     MIN_RECORDS_TO_TRAIN,
     comparison_levels,
@@ -55,6 +56,8 @@ class LinkResult:
     threshold: float
     trained: bool  # False: prior parameters were used (too few records to train)
     model: dict[str, Any] = field(repr=False, default_factory=dict)  # Splink model JSON
+    # Whether the household guard was on, and what in the records decided it.
+    households: HouseholdEvidence | None = None
 
     def members(self) -> dict[int, list[RecordKey]]:
         out: dict[int, list[RecordKey]] = {}
@@ -68,7 +71,7 @@ class DuplicateRecordError(ValueError):
 
 
 @contextmanager
-def quiet_splink():
+def quiet_splink() -> Iterator[None]:
     """Splink logs progress at INFO and advice at WARNING; a CLI wants neither on stderr."""
     log = logging.getLogger("splink")
     previous = log.level
@@ -80,15 +83,23 @@ def quiet_splink():
 
 
 def _as_dicts(records: Any) -> list[Mapping[str, Any]]:
+    rows: list[Mapping[str, Any]]
     if isinstance(records, pa.Table):
-        return records.to_pylist()
-    if hasattr(records, "to_dict") and hasattr(records, "columns"):  # a pandas DataFrame
-        return records.to_dict(orient="records")
-    return list(records)
+        rows = records.to_pylist()
+    elif hasattr(records, "to_dict") and hasattr(records, "columns"):  # a pandas DataFrame
+        rows = records.to_dict(orient="records")
+    else:
+        rows = list(records)
+    return rows
 
 
 def standardise_table(records: Iterable[Mapping[str, Any]]) -> pa.Table:
     """Standardise records into an Arrow table Splink can register; rejects duplicate keys."""
+    return pa.Table.from_pylist(standardise_rows(records), schema=STANDARD_SCHEMA)
+
+
+def standardise_rows(records: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Standardise records (standardise.STANDARD_COLUMNS); rejects duplicate keys."""
     rows = []
     seen: set[str] = set()
     for record in records:
@@ -99,10 +110,26 @@ def standardise_table(records: Iterable[Mapping[str, Any]]) -> pa.Table:
             )
         seen.add(row["unique_id"])
         rows.append(row)
-    return pa.Table.from_pylist(rows, schema=STANDARD_SCHEMA)
+    return rows
 
 
-def cluster(keys: Iterable[RecordKey], edges: Iterable[tuple[RecordKey, RecordKey]]) -> dict:
+def decide_households(rows: list[dict[str, Any]], household_safe: bool | None) -> HouseholdEvidence:
+    """The household guard: as asked, or (None) decided from the records. Below
+    MIN_RECORDS_TO_TRAIN records there is too little to tell, and the guard stays on: agency
+    records hold households unless shown otherwise."""
+    evidence = household_evidence(rows)
+    if household_safe is not None:
+        reason = "asked for"
+    elif len(rows) < MIN_RECORDS_TO_TRAIN and not evidence.household_safe:
+        household_safe, reason = True, "too few records to tell"
+    else:
+        household_safe, reason = evidence.household_safe, evidence.reason
+    return HouseholdEvidence(evidence.records, evidence.with_housemate, household_safe, reason)
+
+
+def cluster(
+    keys: Iterable[RecordKey], edges: Iterable[tuple[RecordKey, RecordKey]]
+) -> dict[RecordKey, int]:
     """Connected components (union-find); cluster ids numbered 1.. in order of each cluster's
     smallest member, so the same input always gives the same ids."""
     parent: dict[RecordKey, RecordKey] = {k: k for k in keys}
@@ -125,12 +152,12 @@ def cluster(keys: Iterable[RecordKey], edges: Iterable[tuple[RecordKey, RecordKe
 def link_records(
     records: Any,
     threshold: float = 0.9,
-    backend: str = "duckdb",
+    backend: str | None = None,
     *,
     min_pair_probability: float | None = None,
     train_model: bool | None = None,
     baseline: bool = False,
-    household_safe: bool = True,
+    household_safe: bool | None = None,
     db_api_options: Mapping[str, Any] | None = None,
 ) -> LinkResult:
     """Link person records that refer to the same person, within and across sources.
@@ -138,19 +165,25 @@ def link_records(
     records: dicts (or a pandas DataFrame / pyarrow Table) with INPUT_COLUMNS; any but source
         and record_id may be blank. (source, record_id) must be unique.
     threshold: match probability at or above which two records are the same person.
-    backend: "duckdb" (embedded) or "spark" (needs pyspark; LinkageBackendError otherwise).
+    backend: "duckdb" (embedded) or "spark" (needs pyspark and Java; LinkageBackendError
+        otherwise); None: VIGIL_LINKAGE_ENGINE, else duckdb (model.configured_backend).
     min_pair_probability: keep scored pairs down to this probability (a review queue wants
         the near misses); defaults to min(threshold, 0.5).
     train_model: None trains when there are at least MIN_RECORDS_TO_TRAIN records.
     baseline: use Splink's textbook default model instead of ours (benchmarks only).
-    household_safe: True (the default, and always for agency records) guards against the
-        household trap: family name and location count only when given name and DOB are
-        compatible, and twins and same-name parents have levels of their own. False is for
-        data known to hold no households (FEBRL, a register of adults), where a duplicate
-        with a replaced given name is far likelier than a twin: family name, address,
-        postcode and phone then count as independent evidence (model.comparison_levels).
+    household_safe: True guards against the household trap: family name and location count
+        only when given name and DOB are compatible, and twins and same-name parents have
+        levels of their own. False is for data without households (FEBRL, a register of
+        adults), where a duplicate with a replaced given name is far likelier than a twin:
+        family name, address, postcode and phone then count as independent evidence
+        (model.comparison_levels). None (the default) decides from the records
+        (households.household_evidence); the decision and its reason are in the result.
     """
-    table = standardise_table(_as_dicts(records))
+    rows = standardise_rows(_as_dicts(records))
+    households = decide_households(rows, household_safe)
+    household_safe = households.household_safe
+    table = pa.Table.from_pylist(rows, schema=STANDARD_SCHEMA)
+    del rows
     n = table.num_rows
     keys: list[RecordKey] = list(
         zip(table.column("source").to_pylist(), table.column("record_id").to_pylist(), strict=True)
@@ -160,7 +193,7 @@ def link_records(
     if train_model is None:
         train_model = n >= MIN_RECORDS_TO_TRAIN
     if n < 2:
-        return LinkResult(cluster(keys, []), [], threshold, trained=False)
+        return LinkResult(cluster(keys, []), [], threshold, trained=False, households=households)
 
     from splink import Linker
 
@@ -205,4 +238,6 @@ def link_records(
         )
     pairs.sort(key=lambda p: (-p.match_probability, p.left, p.right))
     clusters = cluster(keys, [(p.left, p.right) for p in pairs if p.linked])
-    return LinkResult(clusters, pairs, threshold, trained=train_model, model=model)
+    return LinkResult(
+        clusters, pairs, threshold, trained=train_model, model=model, households=households
+    )

@@ -24,7 +24,7 @@ def agreement_tag(kind: object) -> SafeString:
     evidence kind; nothing when the field was not compared (None)."""
     if kind is None:
         return SafeString("")
-    label, css = _KIND_TAGS.get(kind, ("Unknown", "govuk-tag--grey"))  # type: ignore[call-overload]
+    label, css = _KIND_TAGS.get(kind, ("Unknown", "govuk-tag--grey"))
     return format_html('<strong class="govuk-tag {}">{}</strong>', css, label)
 
 
