@@ -145,7 +145,9 @@ def load(args: argparse.Namespace) -> dict[str, Any]:
     aliases = {"sqlite": "default", "postgresql": "pg"}
     used = [aliases[b] for b in backends]
     figures: dict[str, Any] = {"load_seconds": {}}
-    for alias in used:
+    # Some data migrations read the default database: migrate it even when only PostgreSQL
+    # is measured.
+    for alias in dict.fromkeys(["default", *used]):
         started = time.perf_counter()
         call_command("migrate", database=alias, verbosity=0, interactive=False)
         figures["load_seconds"][alias] = time.perf_counter() - started
@@ -219,6 +221,7 @@ def load(args: argparse.Namespace) -> dict[str, Any]:
         conn.close()
         import psycopg
 
+        assert postgres_url is not None
         with psycopg.connect(postgres_url, autocommit=True) as raw:
             raw.execute("VACUUM ANALYZE")
         written["pg"] += time.perf_counter() - t0
@@ -262,7 +265,7 @@ def _sample(batch: Any, samples: Samples, rng: random.Random, format_vrm: Any) -
 # --- Measuring (child, one database) ----------------------------------------------------------
 
 
-def _bare_statements(category: str, query: dict[str, str]) -> list[tuple[str, list[Any]]]:
+def _bare_statements(category: str, query: dict[str, str]) -> list[tuple[str, Any]]:
     """The database work for the query with nothing around it: the same lookups, no
     permission filter, no audit, no records built."""
     from django.db import connection
@@ -415,6 +418,11 @@ def main() -> int:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--workdir", default="/tmp/vigil-bench-search")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure the databases the last run loaded into --workdir (no generation)",
+    )
     parser.add_argument("--measure", help=argparse.SUPPRESS)  # child: database URL
     parser.add_argument("--queries-file", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -424,11 +432,17 @@ def main() -> int:
         print(json.dumps(measure(args.measure, queries)))
         return 0
 
-    print(f"Loading {args.people:,} people into {args.backends} ...", flush=True)
-    figures = load(args)
-    figures["seed"] = args.seed
+    figures_file = Path(args.workdir) / "loaded.json"
     queries_file = Path(args.workdir) / "queries.json"
-    queries_file.write_text(json.dumps(figures["queries"]))
+    if args.reuse:
+        figures = json.loads(figures_file.read_text())
+        print(f"Reusing the {figures['people']:,} people loaded in {args.workdir}", flush=True)
+    else:
+        print(f"Loading {args.people:,} people into {args.backends} ...", flush=True)
+        figures = load(args)
+        figures["seed"] = args.seed
+        queries_file.write_text(json.dumps(figures["queries"]))
+        figures_file.write_text(json.dumps({k: v for k, v in figures.items() if k != "queries"}))
     measured = {}
     for backend in args.backends.split(","):
         print(f"Measuring {backend} ...", flush=True)

@@ -1,6 +1,7 @@
 """The demo with a synthetic force area loaded: an investigator finds a planted victim by the
 nickname friends use, and her record shows what the planted case left behind: the nickname,
-missing episodes, warning signs recorded as concerns, and the offender she was seen with."""
+missing episodes, warning signs recorded as concerns and as screening observations, and the
+offender she was seen with."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
 from vigil.people.models import Event, Person
+from vigil.safeguarding.models import Observation
 from vigil.synthetic.demo_area import DEMO_PASSWORD, build_demo_area
 from vigil.synthetic.loader import load_synthetic_area
 
@@ -21,7 +23,12 @@ def test_a_planted_victim_is_found_by_nickname(page: Any, live_server: Any) -> N
     build_demo_area()
     truth = load_synthetic_area(people=600, seed=4).truth
     network = next(n for n in truth["networks"] if n["type"] == "boyfriend_model")
-    victim = Person.objects.get(pk=network["victims"][0])
+    # A victim with a warning sign recorded on the record the search finds.
+    victim = Person.objects.get(
+        pk=next(v for v in network["victims"] if Observation.objects.filter(child=v).exists())
+    )
+    observation = Observation.objects.filter(child=victim).first()
+    assert observation is not None
     nickname = truth["nicknames"][str(victim.pk)]
     offenders = Person.objects.filter(pk__in=network["offenders"])
     concern = (
@@ -45,6 +52,8 @@ def test_a_planted_victim_is_found_by_nickname(page: Any, live_server: Any) -> N
     timeline = page.locator("#timeline")
     expect(timeline.get_by_text(concern.summary).first).to_be_visible()
     expect(timeline.get_by_text("Missing from").first).to_be_visible()
+    # The screening panel shows the recorded warning sign behind her level.
+    expect(page.get_by_text(observation.label).first).to_be_visible()
     assert any(
         page.get_by_role("link", name=offender.full_name).count() for offender in offenders
     ), "the offender she was seen with is linked from her record"

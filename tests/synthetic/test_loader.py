@@ -15,12 +15,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 from django.db.models import Model
+from django.utils import timezone
 
 from tests.synthetic.conftest import AS_OF
 from vigil.accounts.models import Agency, Role, User
 from vigil.audit.models import Action, AuditEntry
 from vigil.audit.services import verify_chain
 from vigil.commands.link import read_inputs
+from vigil.core.dates import age_on
+from vigil.missing.models import MissingEpisode, ReturnHomeInterview
 from vigil.people import selectors, services
 from vigil.people.models import (
     Event,
@@ -37,6 +40,7 @@ from vigil.people.models import (
     PersonNameIndex,
     PoleObject,
 )
+from vigil.safeguarding.models import Observation
 from vigil.synthetic.loader import BulkWriter, ensure_agencies_and_staff, load_synthetic_area
 from vigil.synthetic.models import SyntheticArea
 from vigil.synthetic.records import (
@@ -121,12 +125,91 @@ def test_the_truth_holds_in_the_database(loaded: SyntheticArea):
         recorded = " ".join(descriptions)
         for code in truth["warning_signs"][str(victim)]:
             assert code in recorded, (victim, code)
-        missing = Event.objects.filter(
-            event_type="missing_episode",
-            involved_people__person=victim,
-            involved_people__role="victim",
-        ).count()
+        missing = MissingEpisode.objects.filter(child=victim).count()
         assert missing == truth["missing_episodes"][str(victim)]
+
+
+def test_missing_episodes_are_the_missing_apps_records(loaded: SyntheticArea):
+    """Each missing event of the area is a MissingEpisode written by the missing services:
+    graded, returned (found at the network's places, sometimes with an offender or in their
+    car), with its return home interview; so the missing screens show the planted patterns."""
+    truth = loaded.truth
+    episodes = MissingEpisode.objects.all()
+    assert episodes.count() == Event.objects.filter(event_type="missing_episode").count()
+    assert all(episode.gradings.exists() for episode in episodes)
+    returned = episodes.exclude(returned_at=None)
+    assert returned.count() == ReturnHomeInterview.objects.count() > 0
+    offenders = {pk for net in truth["networks"] for pk in net["offenders"]}
+    places = {pk for net in truth["networks"] for pk in net["locations"]}
+    cars = {pk for net in truth["networks"] for pk in net["vehicles"]}
+    planted = returned.filter(child__in=truth["victims"])
+    assert all(episode.found_at_id in places for episode in planted)
+    assert planted.filter(found_with__in=offenders).exists()
+    assert planted.filter(vehicles__in=cars).exists()
+    # The return is in the POLE store too: found-with and found-at links of the child.
+    found_with = planted.filter(found_with__in=offenders).first()
+    assert Link.objects.filter(
+        link_type="found_with", from_person=found_with.child, to_person__in=offenders
+    ).exists()
+    repeat = [pk for pk, n in truth["missing_episodes"].items() if n >= 3]
+    assert repeat
+    assert episodes.filter(child=int(repeat[0])).count() >= 3
+    assert (
+        AuditEntry.objects.filter(action=Action.COLLECTION, object_type="missingepisode").count()
+        == episodes.count()
+    )
+
+
+def test_planted_victims_carry_their_warning_signs_as_observations(loaded: SyntheticArea):
+    """What screening reads: every warning sign the truth names for a victim is a safeguarding
+    Observation on one of their records, recorded by the agency that saw it, on the day of the
+    concern, by a named member of its staff. (A victim who is 18 by now is not screened, so
+    `observations_record` would refuse; the area is dated AS_OF, months ago.)"""
+    truth = loaded.truth
+    groups = {group[0]: group for group in truth["same_person"]}
+    today = timezone.localdate()
+    checked = 0
+    for victim in truth["victims"]:
+        child = Person.objects.get(pk=victim)
+        if age_on(child.date_of_birth, today) >= 18:
+            continue
+        records = groups.get(victim, [victim])
+        observations = Observation.objects.filter(child__in=records)
+        assert set(truth["warning_signs"][str(victim)]) <= {o.code for o in observations}
+        for observation in observations:
+            concern = Event.objects.get(
+                involved_people__person=observation.child,
+                description__contains=observation.code,
+                occurred_at__date=observation.observed_on,
+            )
+            assert observation.owning_agency_id == concern.owning_agency_id
+            assert observation.created_by.agency_id == observation.owning_agency_id
+            assert observation.note and observation.code not in observation.note
+        checked += 1
+    assert checked >= 4
+    # Each observation has its collection entry, as observations_record writes it.
+    collected = AuditEntry.objects.filter(action=Action.COLLECTION, object_type="observation")
+    assert collected.count() == Observation.objects.count()
+    entry = collected.first()
+    observation = Observation.objects.get(pk=entry.object_id)
+    assert entry.detail == {"child": observation.child_id, "codes": [observation.code]}
+
+
+def test_a_victims_screening_shows_the_recorded_warning_signs(loaded: SyntheticArea):
+    from vigil.safeguarding.services import compute_screening
+
+    truth = loaded.truth
+    today = timezone.localdate()
+    victim = next(
+        v
+        for v in truth["victims"]
+        if age_on(Person.objects.get(pk=v).date_of_birth, today) < 18
+        and Observation.objects.filter(child=v).exists()
+    )
+    computed = compute_screening(Person.objects.get(pk=victim))
+    behind = {o.code for reason in computed.result.reasons for o in reason.observations}
+    assert computed.result.rank > 0
+    assert behind & set(truth["warning_signs"][str(victim)]), computed.result.reasons
 
 
 def test_every_row_passes_the_models_validation(loaded: SyntheticArea):
@@ -142,6 +225,7 @@ def test_every_row_passes_the_models_validation(loaded: SyntheticArea):
         EventPerson,
         EventObject,
         EventLocation,
+        Observation,
     ]
     for model in models:
         for record in model.objects.all():
@@ -157,7 +241,11 @@ def test_every_record_has_its_collection_audit_entry(loaded: SyntheticArea):
     assert collected["location"] == Location.objects.count()
     assert collected["link"] == Link.objects.count()
     assert collected["event"] == Event.objects.count()
-    added = AuditEntry.objects.filter(action=Action.ALTERATION, object_type="person").count()
+    # One alteration per added name or identifier (other alterations of people come from the
+    # missing services recording episodes).
+    added = AuditEntry.objects.filter(
+        action=Action.ALTERATION, object_type="person", detail__added__in=["name", "identifier"]
+    ).count()
     assert added == PersonName.objects.count() + PersonIdentifier.objects.count()
     assert verify_chain()[0]
 
@@ -375,6 +463,64 @@ def _audit_shape(entries: Any) -> Counter:
 
 
 # --- Commands ---------------------------------------------------------------------------------
+
+
+def test_bulk_observations_are_the_rows_observations_record_writes(db: Any):
+    from vigil.safeguarding.services import observations_record
+
+    agencies, staff = ensure_agencies_and_staff()
+    user = staff["education"][0]
+    note = "Attendance 58% this half-term; Amy is seen leaving at lunchtime."
+    child = services.person_create(
+        acting_user=user, given_names="Amy", family_name="Eze", date_of_birth=date(2012, 1, 9)
+    )
+    made = observations_record(
+        acting_user=user,
+        child=child,
+        codes=["WS-EDU-TRUANCY"],
+        observed_on=date(2025, 3, 10),
+        source="school",
+        note=note,
+        rescreen=False,
+    )[0]
+    offsets = dict.fromkeys(("person", "name", "identifier", "object", "location"), 1000)
+    offsets |= {"link": 1000, "event": 1000}
+    batch = Batch(
+        people=[
+            PersonRecord(
+                1, "education", "Amy", "Eze", date(2012, 1, 9), "exact", "female", "", "", [], []
+            )
+        ],
+        events=[
+            EventRecord(
+                1,
+                "education",
+                "concern",
+                datetime(2025, 3, 10, 14, 30, tzinfo=LONDON),
+                None,
+                "Attendance has fallen sharply",
+                f"{note}\nWarning signs: WS-EDU-TRUANCY (Truancy).",
+                "CON/000001",
+                [(1, "victim")],
+                taxonomy_codes=["WS-EDU-TRUANCY"],
+            )
+        ],
+    )
+    writer = BulkWriter(agencies, staff, offsets)
+    writer._user = lambda agency, record_id: user  # type: ignore[method-assign]
+    writer.write(batch)
+
+    volatile = ("id", "created_at", "updated_at", "child_id")
+    bulk = Observation.objects.exclude(pk=made.pk).values().get()
+    assert bulk["child_id"] == 1001
+    assert _without(Observation.objects.filter(pk=made.pk).values().get(), *volatile) == _without(
+        bulk, *volatile
+    )
+    entries = AuditEntry.objects.filter(object_type="observation").order_by("id")
+    assert [(e.action, e.detail) for e in entries] == [
+        (Action.COLLECTION, {"child": child.pk, "codes": ["WS-EDU-TRUANCY"]}),
+        (Action.COLLECTION, {"child": 1001, "codes": ["WS-EDU-TRUANCY"]}),
+    ]
 
 
 def test_demo_with_no_people_gives_the_small_demo_only(db: Any):

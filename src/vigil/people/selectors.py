@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
 from dateutil.relativedelta import relativedelta
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import connection
 from django.db.models import Count, Model, Prefetch, Q, QuerySet, Value, Window
 from django.http import Http404, HttpRequest
@@ -20,6 +21,7 @@ from vigil.accounts.justification import justification_for
 from vigil.audit.models import Action
 from vigil.audit.services import audit_log, audit_log_many
 from vigil.core.identifiers import (
+    is_valid_postcode,
     normalise_handle,
     normalise_phone,
     normalise_postcode,
@@ -57,7 +59,7 @@ def get_visible(
     looking?" (raises JustificationRequired until given), which becomes the justification."""
     try:
         record = model._default_manager.get(pk=pk)
-    except (model.DoesNotExist, ValueError, TypeError, ValidationError):
+    except (ObjectDoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404 from None
     if not can_see_record(user, record):
         raise Http404
@@ -100,9 +102,29 @@ def _link_queryset(user: Any) -> QuerySet[Link]:
     )
 
 
-def links_of(user: Any, entity: Person | PoleObject | Location) -> EntityLinks:
+SHOWN_ON_ANOTHER_PAGE = "shown on "
+
+
+def audit_people_shown(user: Any, person_ids: Iterable[int], *, via: str) -> None:
+    """A page about one record that names other people (an event's people, a record's links)
+    consults them too: one entry per person, so "who has looked at this person?" finds it
+    (DPA 2018 s62)."""
+    shown = sorted(set(person_ids))
+    if shown:
+        audit_log_many(
+            acting_user=user,
+            action=Action.CONSULTATION,
+            objects=[("person", pk) for pk in shown],
+            detail={"via": SHOWN_ON_ANOTHER_PAGE + via},
+        )
+
+
+def links_of(
+    user: Any, entity: Person | PoleObject | Location, *, audit: bool = True
+) -> EntityLinks:
     """The entity's links the user may see, grouped by how they read from the entity's side;
-    a link whose other end the user may not see is left out entirely."""
+    a link whose other end the user may not see is left out entirely. The people at the other
+    ends are audited as consulted (the page names them)."""
     kind = {Person: "person", PoleObject: "object", Location: "location"}[type(entity)]
     links = _link_queryset(user).filter(Q(**{f"from_{kind}": entity}) | Q(**{f"to_{kind}": entity}))
     types = link_types()
@@ -116,6 +138,17 @@ def links_of(user: Any, entity: Person | PoleObject | Location) -> EntityLinks:
         label = link_type.label_from(is_source) if link_type else link.link_type
         other_kind = {Person: "person", PoleObject: "object", Location: "location"}[type(other)]
         groups[label].append(LinkView(link=link, label=label, other=other, other_kind=other_kind))
+    if audit:
+        audit_people_shown(
+            user,
+            (
+                view.other.pk
+                for views in groups.values()
+                for view in views
+                if view.other_kind == "person" and view.other is not None
+            ),
+            via=f"links of {kind} {entity.pk}",
+        )
     return EntityLinks(groups=dict(sorted(groups.items())))
 
 
@@ -175,6 +208,8 @@ def recent_records(user: Any, limit: int = 10) -> list[Any]:
         AuditEntry.objects.filter(
             user_id_at_time=user.pk, action=Action.CONSULTATION, object_type="person"
         )
+        # Not the people only named on another record's page (audit_people_shown).
+        .filter(Q(detail__via__isnull=True) | ~Q(detail__via__startswith=SHOWN_ON_ANOTHER_PAGE))
         .order_by("-id")
         .values_list("object_id", flat=True)[:200]
     ):
@@ -264,13 +299,13 @@ def _page(
     """One page of people, best first then oldest record first, each with `search_score`, and
     the total: one query, the database counting the matches as it ranks them."""
     offset = (page - 1) * page_size
-    found = list(
+    found: list[Person] = list(
         people.annotate(search_score=score, search_total=Window(Count("pk"))).order_by(
             "-search_score", "pk"
         )[offset : offset + page_size]
     )
     if found:
-        return found, found[0].search_total
+        return found, int(getattr(found[0], "search_total"))  # noqa: B009 - an annotation
     return [], people.count() if page > 1 else 0
 
 
@@ -336,9 +371,14 @@ def search(
         if maybe_identifier:
             keys.add(normalise_vrm(text))
             postcode = normalise_postcode(text)
-            locations = list(
-                visible_records(user, Location.objects.filter(postcode_key=postcode))[:page_size]
-            )
+            # Stored postcodes are valid ones (people.services checks them), so a registration
+            # mark or a handle needs no exact postcode lookup: one round trip fewer.
+            if is_valid_postcode(text):
+                locations = list(
+                    visible_records(user, Location.objects.filter(postcode_key=postcode))[
+                        :page_size
+                    ]
+                )
             if not locations and len(compact) <= 4:
                 locations = list(
                     visible_records(user, Location.objects.filter(_postcode_prefix(postcode)))[
@@ -369,7 +409,11 @@ def search(
 
     shown, total = _page(people, score, page, page_size) if people is not None else ([], 0)
     hits = [
-        PersonHit(person=person, score=person.search_score, matched_on=list(matched_on))
+        PersonHit(
+            person=person,
+            score=int(getattr(person, "search_score")),  # noqa: B009 - an annotation
+            matched_on=list(matched_on),
+        )
         for person in shown
     ]
     if audit and (hits or objects or locations):

@@ -148,6 +148,10 @@ class AreaGenerator:
         self._taxonomy = load_taxonomy()
         self._humans = 0
         self._pending_confusable: list[tuple[str, _Individual, _Individual]] = []
+        # Person records without a date of birth: nobody can record a warning sign on one
+        # (screening needs an age), so an agency holding only such a record writes on the
+        # child's primary record instead.
+        self._undated: set[int] = set()
         self._window_start = self.as_of - timedelta(days=WINDOW_DAYS)
 
     # --- Stream ----------------------------------------------------------------------------
@@ -224,6 +228,8 @@ class AreaGenerator:
         )
         self._batch.people.append(record)
         self._people += 1
+        if record.date_of_birth is None:
+            self._undated.add(record.id)
         ind.records.setdefault(agency, record.id)
         if not ind.record:
             ind.record = record.id
@@ -523,9 +529,9 @@ class AreaGenerator:
         step_parent: _Individual | None = None
         children: list[_Individual] = []
 
-        def adult(gender: str, lo: int, hi: int, **kw: str) -> _Individual:
+        def adult(gender: str, lo: int, hi: int, family: str | None = None) -> _Individual:
             return self._individual(
-                gender, rng.randint(lo, hi), origin, address, home, agency, **kw
+                gender, rng.randint(lo, hi), origin, address, home, agency, family=family
             )
 
         if kind == "single":
@@ -562,7 +568,7 @@ class AreaGenerator:
                     gender, age, origin, address, home, agency, family=children_family, given=given
                 )
                 children.append(kid)
-                if given:
+                if given and father is not None:
                     self._note_confusable("father_and_son", father, kid)
             # Twins: same surname, same date of birth, same address.
             if len(children) >= 2 and rng.random() < 0.04:
@@ -748,7 +754,8 @@ class AreaGenerator:
 
     def _variant_record(self, ind: _Individual, agency: str) -> int:
         rng = self.rng
-        given, family, dob = ind.given, ind.family, ind.dob
+        given, family = ind.given, ind.family
+        dob: date | None = ind.dob
         precision = "exact"
         address = ind.address
         changes = rng.sample(
@@ -1290,7 +1297,8 @@ class _Planter:
     def _record_for(self, victim: _Individual, agency: str) -> int:
         """The record the agency holds of the child: its own if it has one (so a GP's concern
         sits on the health record and only linkage joins it to the police one)."""
-        return victim.records.get(agency, victim.record)
+        record = victim.records.get(agency, victim.record)
+        return victim.record if record in self.area._undated else record
 
     def _warning_signs(self, victim: _Individual) -> None:
         rng, area = self.erng, self.area
@@ -1314,12 +1322,18 @@ class _Planter:
             }
             description = sign.description.format(**fill)
             summary = sign.summary.format(**fill)
-            people = [(self._record_for(victim, sign.agency), "victim")]
+            record = self._record_for(victim, sign.agency)
+            people = [(record, "victim")]
+            # An agency writes on a record it can see: its own, or (police) any standard one;
+            # otherwise the concern reaches the records through the child's lead agency.
+            agency = sign.agency
+            if record == victim.record and agency not in ("police", victim.agency):
+                agency = victim.agency
             locations = []
             if code in ("WS-FAM-RISKY-ADULTS", "WS-FAM-FOUND-AWAY-FROM-AREA"):
                 locations = [(place, "occurred_at")]
             area._event(
-                sign.agency,
+                agency,
                 "concern",
                 when,
                 summary[:1].upper() + summary[1:],

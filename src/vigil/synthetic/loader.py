@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -32,8 +32,10 @@ from django.utils import timezone
 from vigil.accounts.models import Agency, AgencyKind, Role, User
 from vigil.audit.models import Action
 from vigil.audit.services import audit_log_many
+from vigil.core.dates import age_on
 from vigil.core.identifiers import format_postcode, format_vrm, normalise_postcode
 from vigil.core.names import name_keys
+from vigil.core.taxonomy import load_taxonomy
 from vigil.people.models import (
     Event,
     EventLocation,
@@ -51,9 +53,11 @@ from vigil.people.models import (
 )
 from vigil.people.name_index import document
 from vigil.people.services import object_search_key
+from vigil.safeguarding.models import Observation, ObservationSource
 from vigil.synthetic.generator import AreaGenerator
+from vigil.synthetic.missing import PendingEpisode, load_missing_episodes, pending_episode
 from vigil.synthetic.models import SyntheticArea
-from vigil.synthetic.records import AGENCIES, Batch
+from vigil.synthetic.records import AGENCIES, Batch, EventRecord
 
 AGENCY_KINDS = {
     "police": AgencyKind.POLICE,
@@ -93,7 +97,18 @@ SEQUENCED: tuple[type[Model], ...] = (
     EventObject,
     EventLocation,
     IntelligenceReport,
+    Observation,
 )
+
+# Who saw a warning sign, by the agency that recorded it (safeguarding ObservationSource).
+OBSERVATION_SOURCE = {
+    "police": ObservationSource.POLICE_PATROL,
+    "health": ObservationSource.HEALTH,
+    "education": ObservationSource.SCHOOL,
+    "social_care": ObservationSource.SOCIAL_CARE,
+}
+# Screening is for under-18s: a person record is remembered while it may still be a child's.
+CHILD_YEARS = 19
 
 
 LINK_ENDS = (
@@ -140,7 +155,7 @@ _PLAIN_FIELDS = (
 )
 
 
-def _save(objs: list[Model], using: str) -> None:
+def _save(objs: Sequence[Model], using: str) -> None:
     """The rows `bulk_create(objs)` would write (each field's own conversion for the database,
     `auto_now` timestamps set), without its per-value overhead."""
     if not objs:
@@ -164,7 +179,7 @@ def _save(objs: list[Model], using: str) -> None:
             value = getattr(obj, attname)
             row.append(value if plain else f.get_db_prep_save(value, conn))
         rows.append(tuple(row))
-    _insert(model, tuple(f.column for f in fields), rows, using)
+    _insert(model, tuple(str(f.column) for f in fields), rows, using)
 
 
 def truth_path() -> Path:
@@ -231,6 +246,9 @@ def load_synthetic_area(
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), list(SEQUENCED)):
                 cursor.execute(sql)
+    load_missing_episodes(
+        writer.missing, police=staff["police"], social_care=agencies["social_care"]
+    )
     truth = area.truth.to_json(id_of=offsets)
     record = SyntheticArea.objects.create(
         seed=seed,
@@ -257,6 +275,7 @@ class BulkWriter:
         using: str = "default",
         audit: bool = True,
         name_keys: bool = True,
+        missing_episodes: bool = True,
     ) -> None:
         # `audit` and `name_keys` off: the search benchmark's shortcut (tables search never
         # reads); the demo and every test write both.
@@ -268,6 +287,13 @@ class BulkWriter:
         self.offsets = offsets
         self._audit: dict[tuple[int, str, str], list[tuple[str, int]]] = defaultdict(list)
         self._users = {user.pk: user for users in staff.values() for user in users}
+        self.with_missing_episodes = missing_episodes
+        self.missing: list[PendingEpisode] = []
+        self._today = timezone.localdate()
+        self._recordable = {item.code for item in load_taxonomy() if not item.derived}
+        # Person records that may be children's: pk -> (date of birth, agency, access level).
+        self._children: dict[int, tuple[date | None, str, str]] = {}
+        self._observation_id = Observation.objects.using(using).aggregate(top=Max("pk"))["top"] or 0
 
     def _user(self, agency: str, record_id: int) -> User:
         users = self.staff[agency]
@@ -280,7 +306,7 @@ class BulkWriter:
         record.version = version  # type: ignore[attr-defined]
 
     def _log(
-        self, user: User, action: str, object_type: str, pk: int, detail: dict[str, str] | None
+        self, user: User, action: str, object_type: str, pk: int, detail: dict[str, Any] | None
     ) -> None:
         if self.with_audit:
             key = (user.pk, action, json.dumps(detail or {}, sort_keys=True))
@@ -323,29 +349,32 @@ class BulkWriter:
             identifiers_of[i.person].append(i)
         people, key_rows, index_rows = [], [], []
         key_id = NameKey.objects.using(using).aggregate(top=Max("pk"))["top"] or 0
-        for r in batch.people:
-            user = self._user(r.agency, r.id)
-            pk = p + r.id
-            names = names_of.get(r.id, [])
-            identifiers = identifiers_of.get(r.id, [])
+        for pr in batch.people:
+            user = self._user(pr.agency, pr.id)
+            pk = p + pr.id
+            names = names_of.get(pr.id, [])
+            identifiers = identifiers_of.get(pr.id, [])
             person = Person(
                 id=pk,
-                given_names=r.given_names,
-                family_name=r.family_name,
-                date_of_birth=r.date_of_birth,
-                date_of_birth_precision=r.date_of_birth_precision,
-                gender=r.gender,
-                ethnicity=r.ethnicity,
-                nationality=r.nationality,
-                languages=r.languages,
-                flags=r.flags,
-                access_level=r.access_level,
+                given_names=pr.given_names,
+                family_name=pr.family_name,
+                date_of_birth=pr.date_of_birth,
+                date_of_birth_precision=pr.date_of_birth_precision,
+                gender=pr.gender,
+                ethnicity=pr.ethnicity,
+                nationality=pr.nationality,
+                languages=pr.languages,
+                flags=pr.flags,
+                access_level=pr.access_level,
             )
             # Each name or identifier added after creation bumps the version (services._touch).
-            self._case(person, r.agency, user, version=1 + len(names) + len(identifiers))
+            self._case(person, pr.agency, user, version=1 + len(names) + len(identifiers))
             people.append(person)
             self._log(user, collection, "person", pk, None)
-            all_names = [r.given_names, r.family_name]
+            dob = pr.date_of_birth
+            if dob is None or age_on(dob, self._today) < CHILD_YEARS:
+                self._children[pk] = (dob, pr.agency, pr.access_level)
+            all_names = [pr.given_names, pr.family_name]
             for n in names:
                 all_names += [n.given_names, n.family_name]
                 detail = {"added": "name", "name_type": n.name_type}
@@ -387,38 +416,38 @@ class BulkWriter:
         )  # fmt: skip
 
         objects = []
-        for r in batch.objects:
-            user = self._user(r.agency, r.id)
+        for ob in batch.objects:
+            user = self._user(ob.agency, ob.id)
             obj = PoleObject(
-                id=obj_off + r.id,
-                kind=r.kind,
-                vrm=format_vrm(r.vrm) if r.kind == "vehicle" else r.vrm,
-                make=r.make,
-                model=r.model,
-                colour=r.colour,
-                phone_number=r.phone_number,
-                platform=r.platform,
-                handle=r.handle,
-                description=r.description,
+                id=obj_off + ob.id,
+                kind=ob.kind,
+                vrm=format_vrm(ob.vrm) if ob.kind == "vehicle" else ob.vrm,
+                make=ob.make,
+                model=ob.model,
+                colour=ob.colour,
+                phone_number=ob.phone_number,
+                platform=ob.platform,
+                handle=ob.handle,
+                description=ob.description,
             )
             obj.search_key = object_search_key(obj)
-            self._case(obj, r.agency, user)
+            self._case(obj, ob.agency, user)
             objects.append(obj)
             self._log(user, collection, "poleobject", obj.id, None)
         _save(objects, using)
 
         kind_offset = {"person": p, "object": obj_off, "location": loc_off}
         link_rows = []
-        for r in batch.links:
-            user = self._user(r.agency, r.id)
-            pk = off["link"] + r.id
+        for lk in batch.links:
+            user = self._user(lk.agency, lk.id)
+            pk = off["link"] + lk.id
             ends = dict.fromkeys(LINK_ENDS)
-            ends[f"from_{r.from_kind}_id"] = kind_offset[r.from_kind] + r.from_id
-            ends[f"to_{r.to_kind}_id"] = kind_offset[r.to_kind] + r.to_id
+            ends[f"from_{lk.from_kind}_id"] = kind_offset[lk.from_kind] + lk.from_id
+            ends[f"to_{lk.to_kind}_id"] = kind_offset[lk.to_kind] + lk.to_id
             link_rows.append(
-                (pk, self.agency_ids[r.agency], "standard", now, user.pk, now, user.pk, 1,
-                 r.link_type, *ends.values(), day(r.first_seen), day(r.last_seen),
-                 r.source.strip(), r.notes.strip())
+                (pk, self.agency_ids[lk.agency], "standard", now, user.pk, now, user.pk, 1,
+                 lk.link_type, *ends.values(), day(lk.first_seen), day(lk.last_seen),
+                 lk.source.strip(), lk.notes.strip())
             )  # fmt: skip
             self._log(user, collection, "link", pk, None)
         _insert(
@@ -431,27 +460,32 @@ class BulkWriter:
         )  # fmt: skip
 
         events, people_rows, object_rows, location_rows, reports = [], [], [], [], []
-        for r in batch.events:
-            user = self._user(r.agency, r.id)
-            pk = off["event"] + r.id
+        for ev in batch.events:
+            if ev.event_type == "missing_episode" and self.with_missing_episodes:
+                # Recorded through the missing app's services once everything is in
+                # (vigil.synthetic.missing): the episode writes its own event.
+                self.missing.append(pending_episode(ev, p, obj_off, loc_off))
+                continue
+            user = self._user(ev.agency, ev.id)
+            pk = off["event"] + ev.id
             event = Event(
                 id=pk,
-                event_type=r.event_type,
-                occurred_at=r.occurred_at,
-                ended_at=r.ended_at,
-                summary=r.summary,
-                description=r.description,
-                reference=r.reference,
-                access_level=r.access_level,
+                event_type=ev.event_type,
+                occurred_at=ev.occurred_at,
+                ended_at=ev.ended_at,
+                summary=ev.summary,
+                description=ev.description,
+                reference=ev.reference,
+                access_level=ev.access_level,
             )
-            self._case(event, r.agency, user)
+            self._case(event, ev.agency, user)
             events.append(event)
             self._log(user, collection, "event", pk, None)
-            people_rows += [(pk, p + pid, role) for pid, role in r.people]
-            object_rows += [(pk, obj_off + oid, role) for oid, role in r.objects]
-            location_rows += [(pk, loc_off + lid, role) for lid, role in r.locations]
-            if r.intelligence:
-                g = r.intelligence
+            people_rows += [(pk, p + pid, role) for pid, role in ev.people]
+            object_rows += [(pk, obj_off + oid, role) for oid, role in ev.objects]
+            location_rows += [(pk, loc_off + lid, role) for lid, role in ev.locations]
+            if ev.intelligence:
+                g = ev.intelligence
                 reports.append(
                     IntelligenceReport(
                         event_id=pk,
@@ -467,7 +501,57 @@ class BulkWriter:
         _insert(EventObject, ("event_id", "pole_object_id", "role"), object_rows, using)
         _insert(EventLocation, ("event_id", "location_id", "role"), location_rows, using)
         _save(reports, using)
+        self._observations(batch.events)
         self._flush_audit()
+
+    def _observations(self, events: list[EventRecord]) -> None:
+        """Each warning sign an event records, as the safeguarding Observation that
+        `observations_record` writes for it (one per code, the child being the event's first
+        person), with its collection audit entry. Left out where that service would refuse:
+        a child it cannot screen today (no date of birth, or 18 by now), or a record the
+        recording agency cannot see (partners see only their own)."""
+        rows, places = [], []
+        for r in events:
+            codes = [code for code in dict.fromkeys(r.taxonomy_codes) if code in self._recordable]
+            if not codes or not r.people:
+                continue
+            pk = self.offsets["person"] + r.people[0][0]
+            child = self._children.get(pk)
+            if child is None:
+                continue
+            dob, owner, access_level = child
+            observed_on = timezone.localtime(r.occurred_at).date()
+            if dob is None or age_on(dob, self._today) >= 18:
+                continue
+            if not dob <= observed_on <= self._today:
+                continue
+            visible = owner == r.agency or (r.agency == "police" and access_level == "standard")
+            if not visible:
+                continue
+            user = self._user(r.agency, r.id)
+            note = r.description.split("\nWarning signs:")[0].strip() or r.summary
+            created = []
+            for code in codes:
+                self._observation_id += 1
+                row = Observation(
+                    id=self._observation_id,
+                    child_id=pk,
+                    code=code,
+                    observed_on=observed_on,
+                    source=OBSERVATION_SOURCE[r.agency],
+                    note=note,
+                )
+                self._case(row, r.agency, user)
+                rows.append(row)
+                created.append(row)
+                if r.agency == "police":
+                    places += [(row.pk, self.offsets["location"] + lid) for lid, _ in r.locations]
+            detail = {"child": pk, "codes": [row.code for row in created]}
+            for row in created:
+                self._log(user, Action.COLLECTION, "observation", row.pk, detail)
+        _save(rows, self.using)
+        through = Observation.involved_locations.through
+        _insert(through, ("observation_id", "location_id"), places, self.using)
 
     def _flush_audit(self) -> None:
         for (user_id, action, detail), objects in sorted(self._audit.items()):
@@ -527,7 +611,8 @@ def demo_hints(truth: dict[str, Any], limit: int = 3) -> list[str]:
         person.pk: person
         for person in Person.objects.filter(pk__in=[int(k) for k in truth["nicknames"]])
     }
-    lines, seen_types = [], set()
+    lines: list[str] = []
+    seen_types: set[str] = set()
     for network in truth["networks"]:
         if network["type"] in seen_types or len(lines) >= limit:
             continue

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from vigil.accounts.models import User
+from vigil.accounts.models import Role, User
 from vigil.disruption.demo import OPERATOR_USERNAME, build_disruption_demo
 from vigil.synthetic.demo_area import (
     DEMO_PASSWORD,
@@ -42,12 +42,14 @@ class Command(BaseCommand):
         build_disruption_demo(DEMO_PASSWORD)
         people = options.get("people", DEFAULT_PEOPLE)
         load_demo_area(self.stdout, people=people, seed=options.get("seed", DEFAULT_SEED))
-        # Screen every child now so the caseload shows the demo's levels from the start.
+        # Find the network groups, then screen every child, so the Groups view, the caseload
+        # and each child's screening (which counts a flagged group) are current from the start.
+        call_command("networks-analyse", verbosity=0)
         call_command("rescreen", verbosity=0)
         self.stdout.write(self.style.SUCCESS("Demo area loaded: Northshire (synthetic data)."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for user in USERS:
-            self.stdout.write(f"  {user.username:<14} {user.role.label}, {user.agency}")
+            self.stdout.write(f"  {user.username:<14} {Role(user.role).label}, {user.agency}")
         operator = User.objects.filter(username=OPERATOR_USERNAME).first()
         if operator is not None:
             self.stdout.write(
