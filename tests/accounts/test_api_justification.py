@@ -87,3 +87,12 @@ def test_the_schema_documents_the_header(colleague: Any) -> None:
     operation = schema["paths"]["/api/people/{id}/"]["get"]
     assert API_HEADER in [parameter["name"] for parameter in operation["parameters"]]
     assert "428" in operation["responses"]
+
+
+def test_a_childs_judgement_over_the_api_needs_a_reason_too(colleague: Any, victim: Any) -> None:
+    """Every single-record read about a sensitive child asks why, not only the person API."""
+    client = signed_in(colleague)
+    url = f"/api/safeguarding/children/{victim.pk}/judgement/"
+    assert client.get(url).status_code == 428
+    assert client.get(url, headers={API_HEADER: "Strategy meeting"}).status_code == 200
+    assert reasons(colleague, victim) == ["Strategy meeting"]

@@ -127,7 +127,7 @@ class CawnListCreateApi(APIView):
 class CawnDetailApi(APIView):
     @extend_schema(responses=CawnOutput, operation_id="disruption_cawns_retrieve")
     def get(self, request: Request, pk: int) -> Response:
-        cawn = selectors.get_visible(request.user, ChildAbductionWarningNotice, pk)
+        cawn = selectors.get_visible(request.user, ChildAbductionWarningNotice, pk, request=request)
         return Response(CawnOutput(cawn).data)
 
 
@@ -211,7 +211,7 @@ class HotelNoticeListCreateApi(APIView):
 class HotelNoticeDetailApi(APIView):
     @extend_schema(responses=HotelNoticeOutput, operation_id="disruption_hotel_notices_retrieve")
     def get(self, request: Request, pk: int) -> Response:
-        notice = selectors.get_visible(request.user, HotelInformationNotice, pk)
+        notice = selectors.get_visible(request.user, HotelInformationNotice, pk, request=request)
         return Response(HotelNoticeOutput(notice).data)
 
 

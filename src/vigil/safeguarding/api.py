@@ -338,7 +338,7 @@ class ChildOverrideApi(APIView):
         tags=["safeguarding"],
     )
     def get(self, request: Request, pk: int) -> Response:
-        child = people_selectors.get_visible(request.user, Person, pk)
+        child = people_selectors.get_visible(request.user, Person, pk, request=request)
         live = selectors.live_override(child)
         return Response({"override": OverrideSerializer(live).data if live else None})
 
