@@ -571,6 +571,268 @@ def find_communities(
     return _renumbered(view, clustering.membership)
 
 
+# --- tight groups: communities an analyst would recognise ------------------------------------
+
+# How strongly each link type ties two things together when finding groups, relative to 1.0
+# (types not listed). Shared tools and being found or travelling together are what offending
+# networks leave; living at an address, attending a school, working somewhere or being on one
+# referral form join whole households, classes and workplaces that have nothing to do with
+# each other. Only the search for groups uses these: paths, key players and the chart keep
+# every link as recorded.
+LINK_KIND_STRENGTH: dict[str, float] = {
+    "found_with": 3.0,
+    "travelled_in": 3.0,
+    "called": 3.0,
+    "uses_phone": 3.0,
+    "uses_account": 3.0,
+    "drives_vehicle": 3.0,
+    "owns_vehicle": 2.0,
+    "used": 3.0,
+    "seized": 2.0,
+    "uses": 3.0,
+    "associate": 2.0,
+    "associate_of": 2.0,
+    "partner_of": 2.0,
+    "stayed_at": 2.0,
+    "found_at": 2.0,
+    "manages": 2.0,
+    "seen_with": 1.5,
+    "seen": 1.5,
+    "seen_at": 1.0,
+    "parent_of": 0.5,
+    "carer_of": 0.5,
+    "step_parent_of": 0.5,
+    "sibling_of": 0.5,
+    "relative_of": 0.5,
+    "placed_at": 0.5,
+    "works_at": 0.3,
+    "lives_at": 0.3,
+    "referred_together": 0.3,
+    "attends": 0.1,
+}
+# A phone, vehicle, account or place linked to more distinct neighbours than this is a hub
+# (a school, a shopping centre, a station, a block of flats): each of its links counts
+# HUB_NEIGHBOURS / neighbours, so together they tie no more than a small group's party house.
+HUB_NEIGHBOURS = 12
+# One record (an event) that names many people makes a link between every pair of them; above
+# this many links from one record each counts RECORD_LINKS / links, so a crowded incident ties
+# its people no more than a small one does.
+RECORD_LINKS = 15
+# Communities larger than this that could be flagged are searched again on their own links,
+# up to SPLIT_ROUNDS times: offending networks are 5-40 people (issue 10).
+GROUP_SIZE_CAP = 60
+SPLIT_ROUNDS = 3
+SPLIT_RESOLUTION = 0.5
+# A flagged group keeps its suspects and whatever is within this many links of them inside
+# the community (their children, phones, cars and places, and the people those join).
+TRIM_HOPS = 2
+# ... and not the hubs it touches (a school, a shopping centre, a station), nor anyone it
+# reaches only through one: being in the same place as hundreds of others is no association.
+TRIM_HUB_NEIGHBOURS = 20
+
+
+def community_weights(
+    view: NetworkView,
+    *,
+    strength: Mapping[str, float] | None = None,
+    hub_neighbours: int = HUB_NEIGHBOURS,
+    record_links: int = RECORD_LINKS,
+) -> np.ndarray:
+    """Each link's weight for finding groups: its recorded weight x the strength of its type
+    (`LINK_KIND_STRENGTH`), scaled down where it runs through a hub (a non-person node with
+    more than `hub_neighbours` distinct neighbours) and where it is one of many links made
+    from one record (more than `record_links` sharing a record id). Vectorised over links."""
+    table = strength if strength is not None else LINK_KIND_STRENGTH
+    network = view.network
+    factors = np.array([table.get(k, 1.0) for k in network.link_kind_names] or [1.0])
+    weights: np.ndarray = view.weight * factors[network.link_kind[view.links]]
+    if len(weights) == 0:
+        return weights
+    src, dst = view.src, view.dst
+    hub = np.where(view.kind != _PERSON, _neighbour_counts(view), 0)
+    widest = np.maximum(hub[src], hub[dst])
+    weights *= np.minimum(1.0, hub_neighbours / np.maximum(widest, 1))
+    if network.link_ids is not None:
+        ids = network.link_ids
+        counts: dict[str | None, int] = {}
+        chosen = [ids[j] for j in view.links.tolist()]
+        for link_id in chosen:
+            counts[link_id] = counts.get(link_id, 0) + 1
+        counts.pop(None, None)
+        if counts and max(counts.values()) > record_links:
+            made = np.array([counts.get(link_id, 1) for link_id in chosen], dtype=np.float64)
+            weights *= np.minimum(1.0, record_links / made)
+    return weights
+
+
+def _neighbour_counts(view: NetworkView) -> np.ndarray:
+    """Distinct neighbours of every vertex (parallel links count once)."""
+    n = view.node_count
+    src, dst = view.src.astype(np.int64), view.dst.astype(np.int64)
+    pairs = np.unique(np.minimum(src, dst) * n + np.maximum(src, dst))
+    counts: np.ndarray = np.bincount(pairs // n, minlength=n) + np.bincount(pairs % n, minlength=n)
+    return counts
+
+
+def _leiden(graph: ig.Graph, weights: np.ndarray, resolution: float, seed: int) -> np.ndarray:
+    with _RNG_LOCK:
+        ig.set_random_number_generator(random.Random(seed))
+        try:
+            clustering = graph.community_leiden(
+                objective_function="modularity",
+                weights=weights.tolist(),
+                resolution=resolution,
+                n_iterations=2,
+            )
+        finally:
+            ig.set_random_number_generator(random)
+    return np.asarray(clustering.membership, dtype=np.int64)
+
+
+def _could_flag(view: NetworkView, membership: np.ndarray) -> np.ndarray:
+    """Per community label: two or more suspects and a child (the counts the flag needs)."""
+    k = int(membership.max(initial=-1)) + 1
+    suspect = (view.kind == _PERSON) & (view.role == _SUSPECT)
+    child = (view.kind == _PERSON) & np.isin(view.role, _CHILD_CODES)
+    result: np.ndarray = (np.bincount(membership[suspect], minlength=k) >= 2) & (
+        np.bincount(membership[child], minlength=k) >= 1
+    )
+    return result
+
+
+def _grouped(
+    view: NetworkView, membership: np.ndarray, wanted: np.ndarray
+) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    """(community, its vertices, its inner links) for each `wanted` community, from one sort
+    of the vertices and one of the links (not a scan of the graph per community)."""
+    src, dst = view.src, view.dst
+    chosen = np.zeros(int(membership.max(initial=-1)) + 1, dtype=bool)
+    chosen[wanted] = True
+    vertices = np.flatnonzero(chosen[membership])
+    vertices = vertices[np.argsort(membership[vertices], kind="stable")]
+    links = np.flatnonzero(chosen[membership[src]] & (membership[src] == membership[dst]))
+    links = links[np.argsort(membership[src[links]], kind="stable")]
+    v_labels, l_labels = membership[vertices], membership[src[links]]
+    result = []
+    for community in np.sort(wanted).tolist():
+        v_lo, v_hi = np.searchsorted(v_labels, [community, community + 1])
+        l_lo, l_hi = np.searchsorted(l_labels, [community, community + 1])
+        result.append((community, vertices[v_lo:v_hi], links[l_lo:l_hi]))
+    return result
+
+
+def _subgraph(
+    view: NetworkView, members: np.ndarray, inner: np.ndarray
+) -> tuple[ig.Graph, np.ndarray, np.ndarray]:
+    """The community's own graph, and its links' ends as positions in `members`."""
+    local_src = np.searchsorted(members, view.src[inner])
+    local_dst = np.searchsorted(members, view.dst[inner])
+    part = ig.Graph(n=len(members), directed=False)
+    part.add_edges(np.column_stack([local_src, local_dst]).astype(np.int32))
+    return part, local_src, local_dst
+
+
+def _rejoin(
+    split: np.ndarray,
+    anchored: np.ndarray,
+    local_src: np.ndarray,
+    local_dst: np.ndarray,
+    weights: np.ndarray,
+) -> np.ndarray:
+    """Pieces of a split with no suspect in them go back to the piece with a suspect they are
+    most strongly linked to: a community search inside a group can cut its children (and
+    their places) off from its suspects, which would lose the group."""
+    k = int(split.max()) + 1
+    has_suspect = np.bincount(split[anchored], minlength=k) > 0
+    a, b = split[local_src], split[local_dst]
+    across = a != b
+    # both directions: the piece without a suspect, the piece with one, the weight between
+    piece = np.concatenate([a[across], b[across]])
+    other = np.concatenate([b[across], a[across]])
+    weight = np.concatenate([weights[across], weights[across]])
+    wanted = ~has_suspect[piece] & has_suspect[other]
+    if not wanted.any():
+        return split
+    keys, totals = np.unique(piece[wanted] * k + other[wanted], return_inverse=True)
+    summed = np.bincount(totals.ravel(), weights=weight[wanted])
+    target = np.arange(k)
+    best = np.zeros(k)
+    for key, total in zip(keys.tolist(), summed.tolist(), strict=True):
+        p, q = divmod(key, k)
+        if total > best[p]:
+            best[p], target[p] = total, q
+    rejoined: np.ndarray = target[split]
+    return rejoined
+
+
+def tight_communities(
+    view: NetworkView,
+    *,
+    seed: int = 0,
+    resolution: float | None = None,
+    weights: np.ndarray | None = None,
+    cap: int = GROUP_SIZE_CAP,
+    rounds: int = SPLIT_ROUNDS,
+    split_resolution: float = SPLIT_RESOLUTION,
+    hops: int = TRIM_HOPS,
+    trim_hub_neighbours: int = TRIM_HUB_NEIGHBOURS,
+) -> Communities:
+    """Communities close to the offending networks an analyst would draw (issue 10).
+
+    1. Leiden on `community_weights` (strong ties count more; hubs, households, schools and
+       crowded events less), at `resolution` (default: `default_resolution` of those weights).
+    2. A community that could be flagged (two suspects and a child) but is larger than `cap`
+       is searched again on its own links at resolution 1, up to `rounds` times.
+       Pieces with no suspect rejoin the piece with a suspect they are most linked to.
+    3. Such a community keeps only what is within `hops` links of its suspects along its own
+       links, not counting hubs (non-person nodes with more than `trim_hub_neighbours`
+       neighbours); everything else becomes a community of one.
+
+    Only communities that could be flagged are split and trimmed, so the rest of the graph
+    costs one Leiden run. Every vertex is in exactly one community; deterministic per seed."""
+    if weights is None:
+        weights = community_weights(view)
+    if resolution is None:
+        resolution = max(1.0, float(weights.sum()) / MODULARITY_REFERENCE_WEIGHT)
+    if view.node_count == 0:
+        return _renumbered(view, np.zeros(0, dtype=np.int64))
+    membership = _leiden(view.graph, weights, resolution, seed)
+    suspect = (view.kind == _PERSON) & (view.role == _SUSPECT)
+    for _ in range(rounds):
+        sizes = np.bincount(membership)
+        big = np.flatnonzero(_could_flag(view, membership) & (sizes > cap))
+        if not len(big):
+            break
+        next_label = int(membership.max()) + 1
+        for _community, members, inner in _grouped(view, membership, big):
+            part, local_src, local_dst = _subgraph(view, members, inner)
+            split = _leiden(part, weights[inner], split_resolution, seed)
+            if split.max(initial=0) > 0:
+                split = _rejoin(split, suspect[members], local_src, local_dst, weights[inner])
+            labels = np.unique(split)
+            if len(labels) < 2:
+                continue
+            split = np.searchsorted(labels, split)  # 0, 1, 2...; piece 0 keeps the label
+            moved = split > 0
+            membership[members[moved]] = next_label + split[moved]
+            next_label += len(labels)
+    candidates = np.flatnonzero(_could_flag(view, membership))
+    if len(candidates):
+        next_label = int(membership.max()) + 1
+        hub = (view.kind != _PERSON) & (_neighbour_counts(view) > trim_hub_neighbours)
+        for _community, members, inner in _grouped(view, membership, candidates):
+            inner = inner[~hub[view.src[inner]] & ~hub[view.dst[inner]]]
+            part, _, _ = _subgraph(view, members, inner)
+            near = np.zeros(len(members), dtype=bool)
+            starts = np.flatnonzero(suspect[members]).tolist()
+            for reached in part.neighborhood(starts, order=hops):
+                near[reached] = True
+            dropped = members[~near]
+            membership[dropped] = next_label + np.arange(len(dropped))
+            next_label += len(dropped)
+    return _renumbered(view, membership)
+
+
 def connected_components(view: NetworkView) -> Communities:
     """Connected components, numbered like communities."""
     return _renumbered(view, view.graph.connected_components().membership)
@@ -912,11 +1174,21 @@ class NetworkAnalysis:
 
 
 def analyse(
-    view: NetworkView, *, seed: int = 0, top: int = 5, resolution: float | None = None
+    view: NetworkView,
+    *,
+    seed: int = 0,
+    top: int = 5,
+    resolution: float | None = None,
+    tight: bool = False,
 ) -> NetworkAnalysis:
     """Communities, group-based CSE flags, then key players (with betweenness for every
-    flagged community, however large)."""
-    communities = find_communities(view, seed=seed, resolution=resolution)
+    flagged community, however large). `tight` finds the communities with
+    `tight_communities` (weighted by link type, hubs discounted, large candidates split and
+    trimmed to their suspects' surroundings) instead of plain `find_communities`."""
+    if tight:
+        communities = tight_communities(view, seed=seed, resolution=resolution)
+    else:
+        communities = find_communities(view, seed=seed, resolution=resolution)
     flags = flag_group_based_cse(view, communities)
     players = rank_key_players(view, communities, top=top, betweenness_for=flags.keys())
     return NetworkAnalysis(view, communities, flags, players)
