@@ -11,6 +11,11 @@ Names are drawn Zipf-like from a few thousand made-up given and family names, so
 are common (the hard case for blocking).
 
     .venv/bin/python benchmarks/already_known.py 100000 [1000000 ...]
+
+Measured 2026-11-26 on the shared 2-core machine (load average ~10, nice 10), SQLite:
+  100,000 people (536,937 keys): built in 255 s; p50 230 ms, p95 301 ms, max 392 ms,
+  found 99.5%. Most of a lookup is DuckDB planning Splink's 15 kB scoring query (~60 ms for
+  50 candidates); the build is ~2.5 ms a person, so 1,000,000 takes about 45 minutes here.
 """
 
 from __future__ import annotations

@@ -214,3 +214,32 @@ def test_pair_scorer_fast_path_scores_as_splink_does():
         (c.key, round(c.match_probability, 9)) for c in again
     ]
     assert first[0].key == ("school", "s1") and first[0].match_probability > 0.9
+
+
+def _pair_levels(records):
+    result = link_records(records, threshold=0.9, min_pair_probability=0.0)
+    (pair,) = result.pairs
+    return {f.comparison: f.level for f in pair.explanation.fields}, pair
+
+
+@pytest.mark.parametrize("keyed", ["1998-07-01", "1998-07-10", "1998-01-07", "1998-01-10"])
+def test_a_placeholder_dob_keyed_with_a_slip_still_agrees_with_its_year(keyed):
+    # Only the year was known (1 July), then the placeholder was mis-keyed like any date.
+    levels, pair = _pair_levels(
+        [
+            person("a", "Grace", "Robinson", "1998-11-25", "KB6 7QQ", "5 Heron Close"),
+            person("b", "Grace", "Robinson", keyed, "", "5 Heron Close", source="health"),
+        ]
+    )
+    assert levels["date_of_birth"].startswith("same year, one DOB a placeholder")
+    assert pair.linked
+
+
+def test_a_blank_postcode_is_not_a_disagreement():
+    levels, _ = _pair_levels(
+        [
+            person("a", "Sophie", "Lloyd", "", "KB6 9GG", "3 Chapel Avenue"),
+            person("b", "Sophie", "Lloyd", "", "", "3 Chapel Avenue", source="health"),
+        ]
+    )
+    assert levels["location"] == "address and postcode agree"
