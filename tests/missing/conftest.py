@@ -61,7 +61,7 @@ def at(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> date
 
 
 def report(user: Any, child: Any, when: datetime, **extra: Any) -> Any:
-    fields = {
+    fields: dict[str, Any] = {
         "reported_by_kind": "childrens_home",
         "risk_level": "medium",
         "risk_reason": "Known CSE concerns; seen with older males",

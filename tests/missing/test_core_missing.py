@@ -36,8 +36,8 @@ NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 PREMISES = ["home", "childrens_home", "hotel", "park", "other"]
 
 
-def london(*args: int) -> datetime:
-    return datetime(*args, tzinfo=LONDON)  # type: ignore[misc]
+def london(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=LONDON)
 
 
 # --- Policy -----------------------------------------------------------------------------------

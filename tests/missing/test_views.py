@@ -154,7 +154,9 @@ def test_report_missing_refuses_bad_input_then_reports(
     assert "No record with that reference" in unseen.content.decode()
     good = client.post(url, _report_form(missing_from=f"L-{world['home'].pk}"))
     episode = MissingEpisode.objects.get()
-    assert good.status_code == 302 and good.url == reverse("missing_episode", args=[episode.pk])
+    assert good.status_code == 302 and good["Location"] == reverse(
+        "missing_episode", args=[episode.pk]
+    )
     assert episode.missing_from == world["home"]
 
 
@@ -233,8 +235,10 @@ def test_regrade_and_interview_screens(investigator: Any, episodes: dict[str, An
 
     interview = ReturnHomeInterview.objects.get(episode=episode)
     url = reverse("missing_interview_update", args=[episode.pk])
-    today = timezone.localdate()
-    when = {"on_0": today.day, "on_1": today.month, "on_2": today.year, "at": "09:00"}
+    # Yesterday at 09:00: after the return (4 days ago) and never in the future, whatever
+    # the time of day the test runs.
+    day = timezone.localdate() - timedelta(days=1)
+    when = {"on_0": day.day, "on_1": day.month, "on_2": day.year, "at": "09:00"}
     no_reason = client.post(url, {"version": interview.version, "status": "not_possible", **when})
     assert "Enter why an interview was not possible" in no_reason.content.decode()
     done = client.post(url, {"version": interview.version, "status": "completed", **when})
@@ -327,7 +331,7 @@ def test_partners_see_their_own_agencys_episodes(partner: Any, world: dict[str, 
 
 def test_sign_in_is_required(client: Client) -> None:
     response = client.get(reverse("missing_now"))
-    assert response.status_code == 302 and "/sign-in/" in response.url
+    assert response.status_code == 302 and "/sign-in/" in response["Location"]
 
 
 # --- Query counts -----------------------------------------------------------------------------

@@ -160,6 +160,31 @@ def test_missing_episodes_are_the_missing_apps_records(loaded: SyntheticArea):
     )
 
 
+def test_a_few_planted_children_are_missing_now(loaded: SyntheticArea, officer: User):
+    """The area is dated months ago, but "Missing now" shows what a force sees on any morning:
+    the latest episode of a few planted children was reported in the last day or two and they
+    have not returned (the same children for the same seed)."""
+    from vigil.missing import selectors as missing_selectors
+    from vigil.synthetic.missing import MISSING_NOW, MISSING_NOW_WITHIN_HOURS
+
+    truth = loaded.truth
+    now = timezone.now()
+    still_missing = MissingEpisode.objects.filter(returned_at=None)
+    assert still_missing.count() == MISSING_NOW
+    for episode in still_missing:
+        assert str(episode.child_id) in truth["missing_episodes"]
+        assert (
+            0
+            < (now - episode.reported_missing_at).total_seconds() / 3600
+            <= (MISSING_NOW_WITHIN_HOURS)
+        )
+        latest = MissingEpisode.objects.filter(child=episode.child_id).first()
+        assert latest == episode  # their latest episode: none after it
+        assert not ReturnHomeInterview.objects.filter(episode=episode).exists()
+    shown = missing_selectors.missing_now(officer, now=now)
+    assert {row.episode.pk for row in shown} == set(still_missing.values_list("pk", flat=True))
+
+
 def test_planted_victims_carry_their_warning_signs_as_observations(loaded: SyntheticArea):
     """What screening reads: every warning sign the truth names for a victim is a safeguarding
     Observation on one of their records, recorded by the agency that saw it, on the day of the

@@ -184,6 +184,7 @@ class WhereFoundRowSerializer(serializers.Serializer):
     name = serializers.CharField(source="location.__str__")
     premises_type = serializers.CharField(source="location.premises_type")
     children = serializers.SerializerMethodField()
+    children_count = serializers.IntegerField()
     episodes = serializers.IntegerField()
     found_with = serializers.SerializerMethodField()
     last_found = serializers.DateTimeField()

@@ -10,7 +10,22 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    F,
+    IntegerField,
+    Max,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -283,8 +298,13 @@ def interviews(
 
 
 def interview_areas(user: Any) -> list[str]:
-    return sorted(
-        set(episodes(user).exclude(area="").values_list("area", flat=True).distinct()[:200])
+    # Ordered by area: the model's default ordering would make DISTINCT per episode.
+    return list(
+        episodes(user)
+        .exclude(area="")
+        .order_by("area")
+        .values_list("area", flat=True)
+        .distinct()[:200]
     )
 
 
@@ -356,10 +376,36 @@ class WhereFoundRow:
     children: list[Person]
     found_with: list[tuple[Person, int]]
     last_found: datetime
+    # How many different children were found there: `children` names the first
+    # WHERE_FOUND_NAMES of them (by name); the place's page has the rest.
+    children_count: int = 0
+
+    @property
+    def more_children(self) -> int:
+        return max(0, self.children_count - len(self.children))
 
     @property
     def of_concern(self) -> bool:
         return self.location.premises_type in LOCATIONS_OF_CONCERN
+
+
+def _found_with_at(user: Any, place_ids: list[int], since: datetime | None) -> QuerySet[Any]:
+    """Who the children were found with at these places: the episodes' found-with rows, as
+    joins (an IN over the visible episodes is planned badly by SQLite)."""
+    rows = MissingEpisode.found_with.through.objects.filter(
+        visibility_q(user, "missingepisode__"),
+        visibility_q(user, "missingepisode__child__"),
+        visibility_q(user, "person__"),
+        missingepisode__found_at_id__in=place_ids,
+    )
+    if since is not None:
+        rows = rows.filter(missingepisode__returned_at__gte=since)
+    return rows
+
+
+# A hotspot can have hundreds of children found there over a year: the list names this many
+# per place (and counts them all), so the page and its audit stay small at force scale.
+WHERE_FOUND_NAMES = 25
 
 
 def where_found(
@@ -368,46 +414,55 @@ def where_found(
     """Places children are found, ranked by distinct children then episodes, with who they
     were found with: the start of a hotspot picture (guidance: Intelligence, 'targeting
     relevant premises')."""
-    queryset = (
-        episodes(user)
-        .filter(found_at__isnull=False)
-        .filter(visibility_q(user, "found_at__"))
-        .select_related("found_at", "child")
-        .prefetch_related(visible_people(user))
-    )
+    found = episodes(user).filter(found_at__isnull=False).filter(visibility_q(user, "found_at__"))
     if since is not None:
-        queryset = queryset.filter(returned_at__gte=since)
-    by_place: dict[int, dict[str, Any]] = {}
-    for episode in queryset:
-        place = episode.found_at
-        assert place is not None
-        entry = by_place.setdefault(
-            place.pk,
-            {"location": place, "episodes": 0, "children": {}, "with": defaultdict(int),
-             "people": {}, "last": episode.returned_at},
-        )  # fmt: skip
-        entry["episodes"] += 1
-        entry["children"][episode.child_id] = episode.child
-        for person in episode.found_with.all():
-            entry["with"][person.pk] += 1
-            entry["people"][person.pk] = person
-        if episode.returned_at and episode.returned_at > entry["last"]:
-            entry["last"] = episode.returned_at
+        found = found.filter(returned_at__gte=since)
+    # Rank the places in the database; only the top `limit` places' details are read.
+    ranked = list(
+        found.order_by()
+        .values("found_at_id")
+        .annotate(
+            n_children=Count("child_id", distinct=True),
+            n_episodes=Count("id"),
+            last=Max("returned_at"),
+        )
+        .order_by("-n_children", "-n_episodes", "found_at_id")[:limit]
+    )
+    place_ids = [entry["found_at_id"] for entry in ranked]
+    places = Location.objects.in_bulk(place_ids)
+    at_top = found.filter(found_at_id__in=place_ids)
+    children_at: dict[int, list[int]] = defaultdict(list)
+    for place_id, child_id in at_top.order_by().values_list("found_at_id", "child_id").distinct():
+        children_at[place_id].append(child_id)
+    companions: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for place_id, person_id, times in (
+        _found_with_at(user, place_ids, since)
+        .values_list("missingepisode__found_at_id", "person_id")
+        .annotate(times=Count("id"))
+        .order_by()
+    ):
+        companions[place_id].append((person_id, times))
+    people = Person.objects.in_bulk(
+        {pk for ids in children_at.values() for pk in ids}
+        | {pk for pairs in companions.values() for pk, _ in pairs}
+    )
     rows = [
         WhereFoundRow(
-            location=entry["location"],
-            episodes=entry["episodes"],
-            children=sorted(entry["children"].values(), key=lambda p: p.full_name),
+            location=places[entry["found_at_id"]],
+            episodes=entry["n_episodes"],
+            children=sorted(
+                (people[pk] for pk in children_at[entry["found_at_id"]]),
+                key=lambda p: (p.full_name, p.pk),
+            )[:WHERE_FOUND_NAMES],
+            children_count=entry["n_children"],
             found_with=sorted(
-                ((entry["people"][pk], n) for pk, n in entry["with"].items()),
+                ((people[pk], n) for pk, n in companions[entry["found_at_id"]]),
                 key=lambda item: (-item[1], item[0].full_name),
             ),
             last_found=entry["last"],
         )
-        for entry in by_place.values()
+        for entry in ranked
     ]
-    rows.sort(key=lambda r: (-len(r.children), -r.episodes, r.location.pk))
-    rows = rows[:limit]
     shown: list[tuple[str, object]] = []
     for row in rows:
         shown.append(("location", row.location.pk))
@@ -434,25 +489,108 @@ class PeerGroup:
     pairs: list[TogetherView] = field(default_factory=list)
 
 
+_TOGETHER_SQL = """
+WITH v(id, child_id, start_at, end_at, place_id) AS ({spans}),
+     l(id, child_id, start_at, end_at, place_id) AS ({left}),
+     c(ep, who) AS ({companions}),
+     h(ep, what) AS ({vehicles})
+SELECT a.id, b.id FROM l a JOIN v b
+    ON a.place_id = b.place_id AND {pair}
+    AND a.start_at < b.end_at AND b.start_at < a.end_at
+UNION
+SELECT a.id, b.id FROM l a JOIN c ca ON ca.ep = a.id
+    JOIN c cb ON cb.who = ca.who AND cb.ep <> ca.ep JOIN v b ON b.id = cb.ep
+    WHERE {pair} AND a.start_at < b.end_at AND b.start_at < a.end_at
+UNION
+SELECT a.id, b.id FROM l a JOIN h ha ON ha.ep = a.id
+    JOIN h hb ON hb.what = ha.what AND hb.ep <> ha.ep JOIN v b ON b.id = hb.ep
+    WHERE {pair} AND a.start_at < b.end_at AND b.start_at < a.end_at
+UNION
+SELECT a.id, b.id FROM c JOIN l a ON a.id = c.ep JOIN v b ON b.child_id = c.who
+    WHERE a.child_id <> b.child_id AND a.start_at < b.end_at AND b.start_at < a.end_at
+UNION
+SELECT a.id, b.id FROM c JOIN v b ON b.id = c.ep JOIN l a ON a.child_id = c.who
+    WHERE a.child_id <> b.child_id AND a.start_at < b.end_at AND b.start_at < a.end_at
+"""
+
+
+def _together_candidates(
+    user: Any, window: QuerySet[MissingEpisode], now: datetime, child: Person | None
+) -> set[int]:
+    """The episodes in `window` that overlap another child's and share a visible place found,
+    a visible companion or vehicle, or each other: found in the database with range joins, so
+    only these are read. The pure rule (`missing_together`) then decides and explains."""
+    spans = (
+        window.order_by()
+        .annotate(
+            end_at=Coalesce("returned_at", Value(now, output_field=DateTimeField())),
+            place=Case(
+                When(
+                    found_at_id__in=Location.objects.filter(visibility_q(user)).values("pk"),
+                    then=F("found_at_id"),
+                ),
+                default=None,
+                output_field=IntegerField(),
+            ),
+        )
+        .values_list("id", "child_id", "reported_missing_at", "end_at", "place")
+    )
+    left = spans.filter(child=child) if child is not None else spans
+    window_ids = window.order_by().values("pk")
+    companions = (
+        MissingEpisode.found_with.through.objects.filter(
+            missingepisode_id__in=window_ids,
+            person_id__in=Person.objects.filter(visibility_q(user)).values("pk"),
+        )
+        .order_by()
+        .values_list("missingepisode_id", "person_id")
+    )
+    vehicles = (
+        MissingEpisode.vehicles.through.objects.filter(
+            missingepisode_id__in=window_ids,
+            poleobject_id__in=PoleObject.objects.filter(visibility_q(user)).values("pk"),
+        )
+        .order_by()
+        .values_list("missingepisode_id", "poleobject_id")
+    )
+    try:
+        parts = [q.query.sql_with_params() for q in (spans, left, companions, vehicles)]
+    except EmptyResultSet:  # a user who sees no case records at all
+        return set()
+    sql = _TOGETHER_SQL.format(
+        spans=parts[0][0],
+        left=parts[1][0],
+        companions=parts[2][0],
+        vehicles=parts[3][0],
+        pair="a.child_id <> b.child_id" if child is not None else "a.child_id < b.child_id",
+    )
+    params = [param for _, part_params in parts for param in part_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {pk for row in cursor.fetchall() for pk in row}
+
+
 def _spans(
     user: Any, now: datetime, child: Person | None = None
 ) -> tuple[list[EpisodeSpan], dict[int, Person]]:
     since = now - timedelta(days=missing_policy().together_lookback_days)
-    queryset = episodes(user).filter(Q(returned_at__isnull=True) | Q(returned_at__gte=since))
+    window = episodes(user).filter(Q(returned_at__isnull=True) | Q(returned_at__gte=since))
     if child is not None:
         # Only episodes overlapping one of this child's can link to them.
-        overlapping = Q(pk__in=[])
-        for start, end in queryset.filter(child=child).values_list(
-            "reported_missing_at", "returned_at"
-        ):
+        theirs = list(window.filter(child=child).values_list("reported_missing_at", "returned_at"))
+        if not theirs:
+            return [], {}
+        overlapping = Q()
+        for start, end in theirs:
             overlapping |= Q(reported_missing_at__lt=end or now) & (
                 Q(returned_at__isnull=True) | Q(returned_at__gt=start)
             )
-        queryset = queryset.filter(overlapping)
+        window = window.filter(overlapping)
+    candidates = _together_candidates(user, window, now, child)
     rows = list(
-        queryset.select_related("child", "found_at").prefetch_related(
-            visible_people(user), visible_vehicles(user)
-        )
+        window.filter(pk__in=candidates)
+        .select_related("child", "found_at")
+        .prefetch_related(visible_people(user), visible_vehicles(user))
     )
     children = {episode.child_id: episode.child for episode in rows}
     seen = _visible_place_ids(user, (episode.found_at for episode in rows))

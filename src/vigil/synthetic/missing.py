@@ -10,7 +10,11 @@ for returns more than a fortnight old, `rhi_set_status` (offered, then completed
 A few hundred episodes per 50,000 people, so the services' own checks cost little and the rows
 are the services' rows by construction.
 
-An episode whose return would be after now stays open: the child is still missing.
+An episode whose return would be after now stays open: the child is still missing. The area is
+dated months ago, so none would be; the latest episode of a few planted children
+(`MISSING_NOW`, the ones whose last episode is most recent, chosen from the seed's events) is
+therefore recorded as reported within the last day or two and not yet returned, so that
+"Missing now" shows what a force sees on any morning.
 """
 
 from __future__ import annotations
@@ -35,6 +39,9 @@ RHI_SETTLED_AFTER = timedelta(days=14)
 # ...except a planted child's latest return within this window, whose interview is still
 # outstanding (overdue): the gap the RHIs-due list exists to show.
 RHI_OUTSTANDING_WITHIN = timedelta(days=120)
+# How many planted children are missing now, reported this many hours ago at most.
+MISSING_NOW = 3
+MISSING_NOW_WITHIN_HOURS = 40
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,7 @@ def load_missing_episodes(
     vehicles = PoleObject.objects.in_bulk({pk for p in pending for pk in p.vehicles})
     now = timezone.now()
     latest = {p.child: p.event.id for p in sorted(pending, key=lambda p: p.event.occurred_at)}
+    missing_now = _missing_now(pending, latest, people, police, now)
     seen: dict[int, int] = {}
     recorded = 0
     for n, item in enumerate(sorted(pending, key=lambda p: (p.event.occurred_at, p.event.id))):
@@ -103,10 +111,11 @@ def load_missing_episodes(
         missing_from = places.get(item.missing_from) if item.missing_from else None
         if missing_from is not None and not can_see_record(officer, missing_from):
             missing_from = None
+        reported_at = missing_now.get(event.id, event.occurred_at)
         episode = episode_report(
             acting_user=officer,
             child=child,
-            reported_missing_at=event.occurred_at,
+            reported_missing_at=reported_at,
             reported_by_kind=_reported_by(missing_from),
             risk_level="high" if planted and repeat else "medium" if planted else "low",
             risk_reason=(
@@ -122,7 +131,7 @@ def load_missing_episodes(
             external_reference=event.reference,
         )
         returned_at = event.ended_at or event.occurred_at + timedelta(hours=12)
-        if returned_at > now:
+        if event.id in missing_now or returned_at > now:
             recorded += 1
             continue  # still missing
         # What the officer may see of what the return found (every standard record).
@@ -159,6 +168,34 @@ def load_missing_episodes(
             _settle_interview(episode, officer, returned_at, now, declined=event.id % 4 == 0)
         recorded += 1
     return recorded
+
+
+def _missing_now(
+    pending: list[PendingEpisode],
+    latest: dict[int, int],
+    people: dict[int, Person],
+    police: list[User],
+    now: datetime,
+) -> dict[int, datetime]:
+    """The events recorded as still missing now, with when each was reported: the latest
+    episode of the `MISSING_NOW` planted children (found at a network's place) whose latest
+    episode is most recent, reported between 2 and `MISSING_NOW_WITHIN_HOURS` hours ago (the
+    hour from the event id, so the same seed plants the same children the same way)."""
+    planted = [
+        item
+        for item in pending
+        if item.found_at is not None
+        and latest[item.child] == item.event.id
+        and can_see_record(police[item.event.id % len(police)], people[item.child])
+    ]
+    planted.sort(key=lambda p: (p.event.occurred_at, p.event.id), reverse=True)
+    span = MISSING_NOW_WITHIN_HOURS - 2
+    return {
+        item.event.id: (now - timedelta(hours=2 + item.event.id % span)).replace(
+            second=0, microsecond=0
+        )
+        for item in planted[:MISSING_NOW]
+    }
 
 
 def _settle_interview(
