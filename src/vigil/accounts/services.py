@@ -158,24 +158,31 @@ def restrict_record(
         raise ValidationError("This record is already restricted")
     if not reason.strip():
         raise ValidationError({"reason": "Enter why this record must be restricted"})
+    named = {acting_user.pk: acting_user, **{user.pk: user for user in users}}
+    return _restrict(acting_user, record, reason.strip(), list(named.values()), list(teams))
+
+
+def _restrict(
+    acting_user: Any, record: Any, reason: str, users: list[User], teams: list[Team]
+) -> RecordRestriction:
+    """Store and audit an active restriction of `record` to `users` and `teams`."""
     restriction = RecordRestriction.objects.create(
         record_type=record_label(record),
         record_id=record.pk,
-        reason=reason.strip(),
+        reason=reason,
         restricted_by=acting_user,
         restricted_at=timezone.now(),
     )
-    named = {acting_user.pk: acting_user, **{user.pk: user for user in users}}
-    restriction.users.set(named.values())
-    restriction.teams.set(list(teams))
+    restriction.users.set(users)
+    restriction.teams.set(teams)
     audit_log(
         acting_user=acting_user,
         action=Action.ALTERATION,
         object_type=_object_type(record),
         object_id=record.pk,
-        justification=restriction.reason,
+        justification=reason,
         detail={
-            "restricted_to": sorted(user.get_username() for user in named.values()),
+            "restricted_to": sorted(user.get_username() for user in users),
             "teams": sorted(str(team) for team in teams),
         },
     )
@@ -205,27 +212,10 @@ def carry_restriction(*, acting_user: Any, source: Any, records: Iterable[Any]) 
     if restriction is None:
         return
     users, teams = list(restriction.users.all()), list(restriction.teams.all())
+    reason = f"Follows the restriction on {record_label(source)} {source.pk}: {restriction.reason}"
     for record in records:
-        if active_restriction(record) is not None:
-            continue
-        copy = RecordRestriction.objects.create(
-            record_type=record_label(record),
-            record_id=record.pk,
-            reason=f"Follows the restriction on {record_label(source)} {source.pk}: "
-            f"{restriction.reason}",
-            restricted_by=acting_user,
-            restricted_at=timezone.now(),
-        )
-        copy.users.set(users)
-        copy.teams.set(teams)
-        audit_log(
-            acting_user=acting_user,
-            action=Action.ALTERATION,
-            object_type=_object_type(record),
-            object_id=record.pk,
-            justification=copy.reason,
-            detail={"restricted_to": sorted(user.get_username() for user in users)},
-        )
+        if active_restriction(record) is None:
+            _restrict(acting_user, record, reason, users, teams)
 
 
 @transaction.atomic

@@ -30,6 +30,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from vigil.accounts.access import can_see_record, visibility_q
+from vigil.accounts.justification import justification_for
 from vigil.audit.models import Action
 from vigil.audit.services import audit_log_many
 from vigil.core.missing import (
@@ -72,10 +73,6 @@ def _reason(request: HttpRequest | None, *records: Any) -> str:
     """The session's answer to "why are you looking?" for a sensitive record (a victim, a
     restricted record), asked for by raising until given; '' when none is needed."""
     if request is None:
-        return ""
-    try:
-        from vigil.accounts.justification import justification_for
-    except ImportError:  # pragma: no cover - the prompt arrives with the access work
         return ""
     reasons = [justification_for(request, record) for record in records]
     return next((reason for reason in reasons if reason), "")
