@@ -482,7 +482,7 @@ def test_object_create(client_for):
             "id_phone_number",
             "Enter a phone number, like 07700 900123 or +44 7700 900123",
         ),
-        ({"kind": ""}, "id_kind_0", "Select what is it?"),
+        ({"kind": ""}, "id_kind_0", "Select what kind of object it is"),
     ],
 )
 def test_object_create_bad_input(client_for, overrides, field_id, message):
@@ -655,7 +655,7 @@ def test_link_create(client_for, records):
             "id_last_seen_0",
             "Last seen must be on or after first seen",
         ),
-        ({"link_type": "sibling_of", "target": "P-{adult}"}, "id_source", "Enter how is this"),
+        ({"link_type": "sibling_of", "target": "P-{adult}"}, "id_source", "Enter how this is known"),
     ],
 )
 def test_link_create_bad_input(client_for, records, data, field_id, message):

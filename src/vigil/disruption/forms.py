@@ -86,7 +86,10 @@ class VersionedForm(GovukForm):
 
 def _service_method() -> forms.ChoiceField:
     return forms.ChoiceField(
-        label="How was it served?", choices=ServiceMethod.choices, widget=forms.RadioSelect
+        label="How was it served?",
+        choices=ServiceMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how it was served"},
     )
 
 
@@ -101,6 +104,7 @@ class CawnForm(GovukForm):
     child_in_care = forms.ChoiceField(
         label="Is the child in local-authority care?",
         choices=YES_NO,
+        error_messages={"required": "Select yes if the child is in local-authority care"},
         widget=forms.RadioSelect,
         help_text="Under 16 living at home, or under 18 in care (Children Act 1989 s49)",
     )
@@ -124,13 +128,21 @@ class ServeForm(VersionedForm):
 
 
 class CawnReviewForm(VersionedForm):
-    note = forms.CharField(label="What did the review find?", widget=forms.Textarea)
+    note = forms.CharField(
+        label="What did the review find?",
+        widget=forms.Textarea,
+        error_messages={"required": "Enter what the review found"},
+    )
     next_review_on = GovukDateField(label="Next review")
 
 
 class CawnWithdrawForm(VersionedForm):
     withdrawn_on = GovukDateField(label="Date withdrawn", past_only=True)
-    reason = forms.CharField(label="Why is it withdrawn?", widget=forms.Textarea)
+    reason = forms.CharField(
+        label="Why is it withdrawn?",
+        widget=forms.Textarea,
+        error_messages={"required": "Enter why the notice is withdrawn"},
+    )
 
 
 class BreachForm(GovukForm):
@@ -161,7 +173,11 @@ class OrderDraftForm(GovukForm):
     protected_children = ReferenceListField(
         kind="person", label="Children the order protects", help_text="Like P-7, P-9"
     )
-    grounds = forms.CharField(label="Why is the order necessary?", widget=forms.Textarea)
+    grounds = forms.CharField(
+        label="Why is the order necessary?",
+        widget=forms.Textarea,
+        error_messages={"required": "Enter why the order is necessary"},
+    )
     court = forms.CharField(label="Court", max_length=200, required=False)
     evidence = ReferenceListField(
         kind="event",
@@ -315,7 +331,12 @@ class HotelNoticeForm(GovukForm):
     )
     recipient_name = forms.CharField(label="Name of the person served", max_length=200)
     recipient_capacity = forms.ChoiceField(
-        label="They are the premises'", choices=RecipientCapacity.choices, widget=forms.RadioSelect
+        label="They are the premises'",
+        choices=RecipientCapacity.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether they are the premises' owner, operator or manager"
+        },
     )
     grounds = forms.CharField(
         label="Grounds",
@@ -336,7 +357,10 @@ class HotelNoticeForm(GovukForm):
         label="Further information required", widget=forms.Textarea, required=False
     )
     frequency = forms.ChoiceField(
-        label="How often are returns due?", choices=_frequency_choices, widget=forms.RadioSelect
+        label="How often are returns due?",
+        choices=_frequency_choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how often returns are due"},
     )
     return_form = forms.ChoiceField(
         label="Form of returns", choices=ReturnForm.choices, widget=forms.RadioSelect
@@ -410,6 +434,7 @@ class OfficerReturnForm(ReturnPeriodForm):
         label="How did the return arrive?",
         choices=[(m.value, m.label) for m in OFFICER_ENTRY_METHODS],
         widget=forms.RadioSelect,
+        error_messages={"required": "Select how the return arrived"},
     )
     received_on = GovukDateField(
         label="Date received",

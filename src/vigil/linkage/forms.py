@@ -34,6 +34,7 @@ class UnmergeForm(GovukForm):
     reason = forms.CharField(
         label="Why are these not the same person?",
         widget=forms.Textarea,
+        error_messages={"required": "Enter why these are not the same person"},
         max_length=2000,
         help_text="The records stay as they are; only the link between them is removed",
     )

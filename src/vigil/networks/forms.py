@@ -114,6 +114,7 @@ class ExportForm(GovukForm):
             ("graphml", "GraphML, for i2 Analyst's Notebook or Gephi"),
             ("csv", "CSV spreadsheet of links"),
         ],
+        error_messages={"required": "Choose GraphML or CSV"},
     )
     recipients = forms.CharField(
         label="Who will receive it",
@@ -123,6 +124,7 @@ class ExportForm(GovukForm):
     justification = forms.CharField(
         label="Why are you disclosing it",
         widget=forms.Textarea,
+        error_messages={"required": "Enter why you are disclosing it"},
         max_length=2000,
         help_text="For example, the investigation or strategy meeting it is for",
     )
@@ -133,8 +135,6 @@ class ExportForm(GovukForm):
 
     def __init__(self, *args: Any, has_conditions: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["file_format"].error_messages["required"] = "Choose GraphML or CSV"
-        self.fields["justification"].error_messages["required"] = "Enter why you are disclosing it"
         self.has_conditions = has_conditions
         if not has_conditions:
             del self.fields["conditions_checked"]

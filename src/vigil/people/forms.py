@@ -43,6 +43,7 @@ class PersonForm(GovukForm):
     date_of_birth_precision = forms.ChoiceField(
         label="How sure is the date of birth?",
         choices=DateOfBirthPrecision.choices,
+        error_messages={"required": "Select how sure the date of birth is"},
         initial=DateOfBirthPrecision.EXACT,
     )
     gender = forms.ChoiceField(label="Gender", choices=Gender.choices, initial=Gender.UNKNOWN)
@@ -97,6 +98,7 @@ class PersonNameForm(GovukForm):
     source = forms.CharField(
         label="Where is this name from?",
         max_length=200,
+        error_messages={"required": "Enter where this name is from"},
         help_text="For example, school records or a witness statement",
     )
 
@@ -109,7 +111,10 @@ class PersonIdentifierForm(GovukForm):
 
 class ObjectForm(GovukForm):
     kind = forms.ChoiceField(
-        label="What is it?", choices=ObjectKind.choices, widget=forms.RadioSelect
+        label="What is it?",
+        choices=ObjectKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what kind of object it is"},
     )
     vrm = forms.CharField(
         label="Registration mark",
@@ -282,6 +287,7 @@ class LinkForm(GovukForm):
     source = forms.CharField(
         label="How is this known?",
         max_length=200,
+        error_messages={"required": "Enter how this is known"},
         help_text="For example, stop check 12/03, school report",
     )
     first_seen = GovukDateField(label="First seen", required=False, past_only=True)
@@ -305,7 +311,11 @@ class LinkForm(GovukForm):
 
 
 class LinkEditForm(VersionedForm):
-    source = forms.CharField(label="How is this known?", max_length=200)
+    source = forms.CharField(
+        label="How is this known?",
+        max_length=200,
+        error_messages={"required": "Enter how this is known"},
+    )
     first_seen = GovukDateField(label="First seen", required=False, past_only=True)
     last_seen = GovukDateField(label="Last seen", required=False, past_only=True)
     notes = forms.CharField(label="Notes", widget=forms.Textarea, required=False)

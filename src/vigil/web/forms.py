@@ -13,6 +13,17 @@ from django.forms.renderers import TemplatesSetting
 from vigil.errors import StaleVersionError
 
 
+def required_message(field: forms.Field) -> str:
+    """The GOV.UK error message for a required field left empty, built from its label: it names
+    the field ("Enter given names", "Select who reported the child missing"), not "This field
+    is required". A question label loses its question mark; one whose words are inverted ("How
+    did the return arrive?") cannot be turned round here, so such a field sets its own
+    `error_messages={"required": ...}` (tests/web/test_required_messages.py checks every form)."""
+    label = str(field.label or "a value").rstrip("?").strip()
+    verb = "Select" if isinstance(field, forms.ChoiceField) else "Enter"
+    return f"{verb} {label[0].lower()}{label[1:]}"
+
+
 class GovukFormRenderer(TemplatesSetting):
     # Uses settings.TEMPLATES, so the `govuk` template tags are available as builtins.
     form_template_name = "govuk/form.html"
@@ -26,15 +37,12 @@ class GovukForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # GOV.UK error messages name the field: "Enter given names", not "This field is...".
         for field in self.fields.values():
             if (
                 field.error_messages.get("required")
                 == forms.Field.default_error_messages["required"]
             ):
-                label = str(field.label or "a value")
-                verb = "Select" if isinstance(field, forms.ChoiceField) else "Enter"
-                field.error_messages["required"] = f"{verb} {label[0].lower()}{label[1:]}"
+                field.error_messages["required"] = required_message(field)
 
     def error_list(self) -> list[tuple[str, str]]:
         items: list[tuple[str, str]] = []
