@@ -288,8 +288,7 @@ def _name_candidates(user: Any, text: str) -> tuple[QuerySet[Person], Any, list[
     query = NameQuery.parse(text)
     if query is None:
         return None
-    matching = query.matching_ids(connection.vendor)
-    people = visible_records(user, Person.objects.filter(pk__in=matching))
+    people = visible_records(user, Person.objects.filter(query.matches(connection.vendor)))
     return people, query.score(), query.token_texts
 
 
