@@ -18,6 +18,24 @@
    episodes overlap and share places as they do when children go missing together. Rates are
    printed per wall-clock second and per CPU second (the second is steadier on a shared
    machine).
+
+List pages at 20,200 episodes (`--pages-only --repeat 10`, p50 / p95, end to end). The machine
+was shared by four helpers throughout, so these are upper bounds and swing by 2-3x run to run:
+                          before (brief)      after, SQLite          after, PostgreSQL
+                                              (load 6-7)             (load 10-11)
+  missing now             -                   30 / 164 ms            48 / 300 ms
+  RHIs due (open)         ~1 s (all 500 rows) 289 / 476 ms           262 / 678 ms
+  repeat missing          -                   53 / 75 ms             62 / 72 ms
+  where found             ~1.9 s              693 / 1,060 ms         651 / 1,055 ms
+  missing together        28.5 s / 3.0 s (PG) 2,010 / 2,548 ms       1,972 / 2,989 ms
+  child's missing panel   -                   221 / 321 ms           294 / 343 ms
+The same SQLite pages at load 11-12 took about three times as long (together 9.9 / 12.9 s).
+The PostgreSQL figures are after ANALYZE (the bulk import leaves the planner without
+statistics: the RHI page took 1.2 s before it). Lists are paged (50 rows; 25 places on "where
+found"), only the page's rows are read and audited; "missing together" still finds every
+pair each request (an SQL window pass picks the ~2,600 of 18,900 episodes that overlap
+another sharing something; the pure rule compares only those), so it and "where found" (which
+audits ~450 names a page) are the pages still over the 500 ms target.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -251,6 +252,58 @@ def test_missing_together_needs_overlap_and_something_shared() -> None:
     assert ab.episodes == [("MP-1", "MP-2")] and ab.shared == {"place:hotel"}
     assert peer_groups(pairs, 1) == [["a", "b", "e"]]
     assert peer_groups(pairs, 2) == []
+
+
+def _all_pairs(spans: list[EpisodeSpan], now: datetime) -> list[tuple[Any, ...]]:
+    """The rule by its definition: every pair of spans compared (the sweep's reference)."""
+    ordered = sorted(spans, key=lambda s: s.start)
+    out: dict[tuple[str, str], tuple[list[tuple[str, str]], set[str]]] = {}
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1 :]:
+            if a.child == b.child or not (a.start < (b.end or now) and b.start < (a.end or now)):
+                continue
+            shared = {f"place:{p}" for p in a.places & b.places}
+            shared |= {f"with:{c}" for c in a.companions & b.companions}
+            shared |= {f"vehicle:{v}" for v in a.vehicles & b.vehicles}
+            if b.child in a.companions or a.child in b.companions:
+                shared.add("each other")
+            if shared:
+                key = (min(a.child, b.child), max(a.child, b.child))
+                episodes, seen = out.setdefault(key, ([], set()))
+                episodes.append((a.ref, b.ref) if a.child == key[0] else (b.ref, a.ref))
+                seen |= shared
+    return sorted((k, e, sorted(s)) for k, (e, s) in out.items())
+
+
+_span = st.builds(
+    lambda n, child, start, hours, places, companions, vehicles: EpisodeSpan(
+        f"MP-{n}",
+        child,
+        datetime(2026, 5, 1, tzinfo=UTC) + timedelta(hours=start),
+        None
+        if hours is None
+        else datetime(2026, 5, 1, tzinfo=UTC) + timedelta(hours=start + hours),
+        places=frozenset(places),
+        companions=frozenset(companions),
+        vehicles=frozenset(vehicles),
+    ),
+    st.integers(0, 10_000),
+    st.sampled_from("abcdef"),
+    st.integers(0, 200),
+    st.one_of(st.none(), st.integers(0, 48)),
+    st.sets(st.sampled_from(["hotel", "park"]), max_size=1),
+    st.sets(st.sampled_from(["a", "b", "x", "y"]), max_size=2),
+    st.sets(st.sampled_from(["car", "van"]), max_size=1),
+)
+
+
+@given(st.lists(_span, max_size=30, unique_by=lambda s: s.ref))
+def test_missing_together_compares_only_what_is_shared_yet_finds_every_pair(
+    spans: list[EpisodeSpan],
+) -> None:
+    now = datetime(2026, 5, 12, tzinfo=UTC)
+    found = sorted((p.children, p.episodes, sorted(p.shared)) for p in missing_together(spans, now))
+    assert found == _all_pairs(spans, now)
 
 
 # --- CSV export parsing -----------------------------------------------------------------------

@@ -92,7 +92,7 @@ def test_missing_together_in_the_database_matches_the_rule_over_every_episode(
     investigator: Any, crowd: dict[str, Any]
 ) -> None:
     groups, _ = selectors.missing_together_groups(investigator, now=NOW)
-    spans, _ = selectors._spans(investigator, NOW)
+    spans = selectors._spans(investigator, NOW)
     found = {(pair.children, tuple(sorted(pair.episodes))) for pair in missing_together(spans, NOW)}
     assert found == _reference_pairs(NOW)
     linked = {frozenset(int(c) for c in children) for children, _ in found}

@@ -459,29 +459,62 @@ def _overlaps(a: EpisodeSpan, b: EpisodeSpan, now: datetime) -> bool:
     return a.start < (b.end or now) and b.start < (a.end or now)
 
 
+def _sharing_candidates(ordered: Sequence[EpisodeSpan], now: datetime) -> list[tuple[int, int]]:
+    """Index pairs (i < j) of start-ordered spans that share a place, companion or vehicle and
+    overlap, or where one child was found with the other: only these can be missing together.
+    Indexed by what they share, so a force's year of episodes is not compared all against all
+    (most overlapping episodes share nothing)."""
+    by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
+    by_child: dict[str, list[int]] = defaultdict(list)
+    for index, span in enumerate(ordered):
+        by_child[span.child].append(index)
+        for place in span.places:
+            by_key["place", place].append(index)
+        for companion in span.companions:
+            by_key["with", companion].append(index)
+        for vehicle in span.vehicles:
+            by_key["vehicle", vehicle].append(index)
+    starts = [span.start for span in ordered]
+    ends = [span.end or now for span in ordered]
+    found: set[tuple[int, int]] = set()
+    for indexes in by_key.values():
+        count = len(indexes)
+        for position in range(count - 1):
+            i = indexes[position]
+            end = ends[i]
+            for later in range(position + 1, count):
+                j = indexes[later]
+                if starts[j] >= end:
+                    break  # in start order: no later span with this key can overlap
+                found.add((i, j))
+    for i, span in enumerate(ordered):
+        for companion in span.companions:
+            for j in by_child.get(companion, ()):
+                if i != j and _overlaps(span, ordered[j], now):
+                    found.add((min(i, j), max(i, j)))
+    return sorted(found)
+
+
 def missing_together(spans: Sequence[EpisodeSpan], now: datetime) -> list[TogetherPair]:
     """Pairs of children whose episodes overlap in time and share a place found, a companion
     (including each other) or a vehicle. Sorted: most shared episodes first."""
     ordered = sorted(spans, key=lambda s: s.start)
     pairs: dict[tuple[str, str], TogetherPair] = {}
-    for i, a in enumerate(ordered):
-        a_end = a.end or now
-        for b in ordered[i + 1 :]:
-            if b.start >= a_end:
-                break  # sorted by start: no later span can overlap `a`
-            if a.child == b.child or not _overlaps(a, b, now):
-                continue
-            shared = {f"place:{p}" for p in a.places & b.places}
-            shared |= {f"with:{c}" for c in a.companions & b.companions}
-            shared |= {f"vehicle:{v}" for v in a.vehicles & b.vehicles}
-            if b.child in a.companions or a.child in b.companions:
-                shared.add("each other")
-            if not shared:
-                continue
-            key = tuple(sorted((a.child, b.child)))
-            pair = pairs.setdefault(key, TogetherPair(children=key))  # type: ignore[arg-type]
-            pair.episodes.append((a.ref, b.ref) if a.child == key[0] else (b.ref, a.ref))
-            pair.shared |= shared
+    for i, j in _sharing_candidates(ordered, now):
+        a, b = ordered[i], ordered[j]
+        if a.child == b.child or not _overlaps(a, b, now):
+            continue
+        shared = {f"place:{p}" for p in a.places & b.places}
+        shared |= {f"with:{c}" for c in a.companions & b.companions}
+        shared |= {f"vehicle:{v}" for v in a.vehicles & b.vehicles}
+        if b.child in a.companions or a.child in b.companions:
+            shared.add("each other")
+        if not shared:
+            continue
+        key = tuple(sorted((a.child, b.child)))
+        pair = pairs.setdefault(key, TogetherPair(children=key))  # type: ignore[arg-type]
+        pair.episodes.append((a.ref, b.ref) if a.child == key[0] else (b.ref, a.ref))
+        pair.shared |= shared
     return sorted(pairs.values(), key=lambda p: (-len(p.episodes), p.children))
 
 

@@ -21,6 +21,11 @@ def _risk_choices() -> list[tuple[str, str]]:
     return missing_policy().risk_choices
 
 
+def episode_ref(pk: object) -> str:
+    """How screens, the audit and the rules name an episode."""
+    return f"MP-{pk}"
+
+
 class MissingEpisode(CaseRecord):
     event = models.OneToOneField(Event, on_delete=models.PROTECT, related_name="missing_episode")
     child = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="missing_episodes")
@@ -75,7 +80,7 @@ class MissingEpisode(CaseRecord):
 
     @property
     def ref(self) -> str:
-        return f"MP-{self.pk}"
+        return episode_ref(self.pk)
 
     @property
     def is_open(self) -> bool:

@@ -5,27 +5,29 @@ child and record it shows (DPA 2018 s62)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import (
-    Case,
     Count,
     DateTimeField,
+    Expression,
     F,
     IntegerField,
     Max,
+    Min,
     Prefetch,
     Q,
     QuerySet,
     Value,
-    When,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Collate, Concat, RowNumber, Trim
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -39,6 +41,7 @@ from vigil.core.missing import (
     EpisodeFacts,
     EpisodeSpan,
     RhiState,
+    TogetherPair,
     Trend,
     derive_indicators,
     describe_duration,
@@ -46,11 +49,16 @@ from vigil.core.missing import (
     episodes_in_window,
     missing_policy,
     missing_together,
-    missing_trend,
     peer_groups,
     rhi_state,
 )
-from vigil.missing.models import Disclosure, MissingEpisode, ReturnHomeInterview, RiskGrading
+from vigil.missing.models import (
+    Disclosure,
+    MissingEpisode,
+    ReturnHomeInterview,
+    RiskGrading,
+    episode_ref,
+)
 from vigil.people import selectors as people_selectors
 from vigil.people.models import LOCATIONS_OF_CONCERN, Location, Person, PoleObject
 
@@ -108,6 +116,68 @@ def _visible_place_ids(user: Any, places: Iterable[Location | None]) -> set[int]
     if not ids:
         return set()
     return set(Location.objects.filter(visibility_q(user), pk__in=ids).values_list("pk", flat=True))
+
+
+# --- Pages of a list -------------------------------------------------------------------------
+
+# Long lists are read, audited and shown a page at a time (GOV.UK pattern: "Showing 1 to 50 of
+# 1,234 results"), so a list page costs the same at a force's scale as in a small team.
+PAGE_SIZE = 50
+
+R = TypeVar("R")
+PageNumber = int | str | None  # as given in ?page=: anything not a page number means page 1
+
+
+@dataclass
+class ListPage(Generic[R]):
+    """One page of a list: its rows, which page it is and how many rows the list has."""
+
+    rows: list[R]
+    number: int
+    total: int
+    per_page: int = PAGE_SIZE
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def first(self) -> int:
+        return 0 if not self.total else (self.number - 1) * self.per_page + 1
+
+    @property
+    def last(self) -> int:
+        return min(self.total, self.number * self.per_page)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def _paged(
+    items: Any,
+    number: PageNumber,
+    build: Callable[[list[Any]], list[R]],
+    per_page: int | None = None,
+) -> ListPage[R]:
+    """Page `number` of `items` (a queryset, counted and sliced in the database, or a list),
+    its rows made by `build`. A page number that is not a number gives the first page, one past
+    the end the last (Django's Paginator.get_page)."""
+    size = per_page or PAGE_SIZE
+    page = Paginator(items, size).get_page(number)
+    return ListPage(build(list(page.object_list)), page.number, page.paginator.count, size)
 
 
 # --- One episode ------------------------------------------------------------------------------
@@ -215,19 +285,26 @@ class MissingNowRow:
     duration: str
 
 
-def missing_now(user: Any, *, now: datetime | None = None) -> list[MissingNowRow]:
-    """Children currently missing, longest first."""
-    now = now or timezone.now()
+def _missing_now_queryset(user: Any) -> QuerySet[MissingEpisode]:
+    return (
+        episodes(user)
+        .filter(returned_at__isnull=True)
+        .select_related("child", "missing_from")
+        .order_by("reported_missing_at", "id")
+    )
+
+
+def _missing_now_rows(
+    user: Any, found: Sequence[MissingEpisode], now: datetime
+) -> list[MissingNowRow]:
+    """The rows shown, with places the user may not see left out; audited as consulted."""
     rows = [
         MissingNowRow(
             episode=episode,
             hours=elapsed_hours(episode.reported_missing_at, now),
             duration=describe_duration(elapsed_hours(episode.reported_missing_at, now)),
         )
-        for episode in episodes(user)
-        .filter(returned_at__isnull=True)
-        .select_related("child", "missing_from")
-        .order_by("reported_missing_at", "id")
+        for episode in found
     ]
     seen = _visible_place_ids(user, (row.episode.missing_from for row in rows))
     for row in rows:
@@ -242,6 +319,22 @@ def missing_now(user: Any, *, now: datetime | None = None) -> list[MissingNowRow
     return rows
 
 
+def missing_now(user: Any, *, now: datetime | None = None) -> list[MissingNowRow]:
+    """Children currently missing, longest first."""
+    now = now or timezone.now()
+    return _missing_now_rows(user, list(_missing_now_queryset(user)), now)
+
+
+def missing_now_page(
+    user: Any, *, page: PageNumber = 1, now: datetime | None = None
+) -> ListPage[MissingNowRow]:
+    """One page of `missing_now`: only its rows are read and audited."""
+    moment = now or timezone.now()
+    return _paged(
+        _missing_now_queryset(user), page, lambda found: _missing_now_rows(user, found, moment)
+    )
+
+
 # --- Return home interviews -------------------------------------------------------------------
 
 RHI_FILTERS = ("open", "overdue", "due", "completed", "declined", "not_possible", "all")
@@ -253,17 +346,9 @@ class RhiRow:
     state: RhiState
 
 
-def interviews(
-    user: Any,
-    *,
-    show: str = "open",
-    agency_id: int | None = None,
-    area: str = "",
-    now: datetime | None = None,
-    limit: int = 500,
-) -> list[RhiRow]:
-    """Return home interviews: open ones (due and overdue) by default, soonest due first."""
-    now = now or timezone.now()
+def _interviews_queryset(
+    user: Any, *, show: str, agency_id: int | None, area: str, now: datetime
+) -> QuerySet[ReturnHomeInterview]:
     queryset = ReturnHomeInterview.objects.filter(
         visibility_q(user, "episode__"), visibility_q(user, "episode__child__")
     ).select_related("episode__child", "offered_by")
@@ -281,9 +366,13 @@ def interviews(
     if area:
         queryset = queryset.filter(episode__area__iexact=area)
     ordering = ["due_at", "id"] if show in ("open", "overdue", "due") else ["-due_at", "-id"]
+    return queryset.order_by(*ordering)
+
+
+def _interview_rows(user: Any, found: Sequence[ReturnHomeInterview], now: datetime) -> list[RhiRow]:
     rows = [
         RhiRow(interview=interview, state=rhi_state(interview.status, interview.due_at, now))
-        for interview in queryset.order_by(*ordering)[:limit]
+        for interview in found
     ]
     audit_shown(
         user,
@@ -292,6 +381,36 @@ def interviews(
         "return home interviews",
     )
     return rows
+
+
+def interviews(
+    user: Any,
+    *,
+    show: str = "open",
+    agency_id: int | None = None,
+    area: str = "",
+    now: datetime | None = None,
+    limit: int = 500,
+) -> list[RhiRow]:
+    """Return home interviews: open ones (due and overdue) by default, soonest due first."""
+    now = now or timezone.now()
+    queryset = _interviews_queryset(user, show=show, agency_id=agency_id, area=area, now=now)
+    return _interview_rows(user, list(queryset[:limit]), now)
+
+
+def interviews_page(
+    user: Any,
+    *,
+    show: str = "open",
+    agency_id: int | None = None,
+    area: str = "",
+    page: PageNumber = 1,
+    now: datetime | None = None,
+) -> ListPage[RhiRow]:
+    """One page of `interviews`, filtered the same way."""
+    moment = now or timezone.now()
+    queryset = _interviews_queryset(user, show=show, agency_id=agency_id, area=area, now=moment)
+    return _paged(queryset, page, lambda found: _interview_rows(user, found, moment))
 
 
 def interview_areas(user: Any) -> list[str]:
@@ -317,6 +436,49 @@ class RepeatRow:
     open_episode: bool
 
 
+def _repeat_queryset(
+    user: Any, now: datetime, episodes_needed: int | None, window_days: int | None
+) -> QuerySet[Any]:
+    """One row per child with at least N episodes in the window ending `now`, counted in the
+    database by the windows of `episodes_in_window` (start < reported <= end) and
+    `missing_trend` (the window of the same length before), most episodes first."""
+    policy = missing_policy()
+    needed = episodes_needed or policy.repeat_episodes
+    window = timedelta(days=window_days or policy.repeat_window_days)
+    start = now - window
+    return (
+        episodes(user)
+        .filter(reported_missing_at__gt=start - window, reported_missing_at__lte=now)
+        .order_by()
+        .values("child_id")
+        .annotate(
+            current=Count("id", filter=Q(reported_missing_at__gt=start)),
+            previous=Count("id", filter=Q(reported_missing_at__lte=start)),
+            last=Max("reported_missing_at"),
+            open=Count("id", filter=Q(returned_at__isnull=True)),
+        )
+        .filter(current__gte=needed)
+        .order_by("-current", "-last", "child_id")
+    )
+
+
+def _repeat_rows(user: Any, found: Sequence[dict[str, Any]]) -> list[RepeatRow]:
+    children = Person.objects.in_bulk([entry["child_id"] for entry in found])
+    rows = [
+        RepeatRow(
+            child=children[entry["child_id"]],
+            count=entry["current"],
+            trend=Trend(current=entry["current"], previous=entry["previous"]),
+            last_reported=entry["last"],
+            open_episode=entry["open"] > 0,
+        )
+        for entry in found
+        if entry["child_id"] in children
+    ]
+    audit_shown(user, [("person", row.child.pk) for row in rows], "repeat missing")
+    return rows
+
+
 def repeat_missing(
     user: Any,
     *,
@@ -326,41 +488,16 @@ def repeat_missing(
 ) -> list[RepeatRow]:
     """Children with at least N episodes in the rolling window ending now (policy: 3 in 90
     days), with the count, the trend against the window before, most episodes first."""
-    policy = missing_policy()
     now = now or timezone.now()
-    needed = episodes_needed or policy.repeat_episodes
-    window = window_days or policy.repeat_window_days
-    since = now - timedelta(days=2 * window)
-    reported: dict[int, list[datetime]] = defaultdict(list)
-    open_children: set[int] = set()
-    for child_id, moment, returned in (
-        episodes(user)
-        .filter(reported_missing_at__gt=since, reported_missing_at__lte=now)
-        .values_list("child_id", "reported_missing_at", "returned_at")
-    ):
-        reported[child_id].append(moment)
-        if returned is None:
-            open_children.add(child_id)
-    qualifying = {
-        child_id: times
-        for child_id, times in reported.items()
-        if episodes_in_window(times, now, window) >= needed
-    }
-    children = Person.objects.in_bulk(list(qualifying))
-    rows = [
-        RepeatRow(
-            child=children[child_id],
-            count=episodes_in_window(times, now, window),
-            trend=missing_trend(times, now, window),
-            last_reported=max(times),
-            open_episode=child_id in open_children,
-        )
-        for child_id, times in qualifying.items()
-        if child_id in children
-    ]
-    rows.sort(key=lambda r: (-r.count, -r.last_reported.timestamp(), r.child.pk))
-    audit_shown(user, [("person", row.child.pk) for row in rows], "repeat missing")
-    return rows
+    return _repeat_rows(user, list(_repeat_queryset(user, now, episodes_needed, window_days)))
+
+
+def repeat_missing_page(
+    user: Any, *, page: PageNumber = 1, now: datetime | None = None
+) -> ListPage[RepeatRow]:
+    """One page of `repeat_missing`."""
+    queryset = _repeat_queryset(user, now or timezone.now(), None, None)
+    return _paged(queryset, page, lambda found: _repeat_rows(user, found))
 
 
 # --- Where found ------------------------------------------------------------------------------
@@ -376,10 +513,16 @@ class WhereFoundRow:
     # How many different children were found there: `children` names the first
     # WHERE_FOUND_NAMES of them (by name); the place's page has the rest.
     children_count: int = 0
+    # Likewise who they were found with: the WHERE_FOUND_NAMES seen most often, of this many.
+    found_with_count: int = 0
 
     @property
     def more_children(self) -> int:
         return max(0, self.children_count - len(self.children))
+
+    @property
+    def more_found_with(self) -> int:
+        return max(0, self.found_with_count - len(self.found_with))
 
     @property
     def of_concern(self) -> bool:
@@ -401,44 +544,105 @@ def _found_with_at(user: Any, place_ids: list[int], since: datetime | None) -> Q
 
 
 # A hotspot can have hundreds of children found there over a year: the list names this many
-# per place (and counts them all), so the page and its audit stay small at force scale.
-WHERE_FOUND_NAMES = 25
+# per place (and counts them all), so the page and its audit stay small at force scale; and
+# shows this many places a page (each row names up to twice WHERE_FOUND_NAMES people).
+WHERE_FOUND_NAMES = 10
+WHERE_FOUND_PAGE_SIZE = 25
 
 
-def where_found(
-    user: Any, *, since: datetime | None = None, limit: int = 100
-) -> list[WhereFoundRow]:
-    """Places children are found, ranked by distinct children then episodes, with who they
-    were found with: the start of a hotspot picture (guidance: Intelligence, 'targeting
-    relevant premises')."""
+def _by_name(prefix: str) -> Expression:
+    """A person's full name ("given family", as Person.full_name) compared code point by code
+    point on every database, so lists cut in SQL agree with the names shown."""
+    name = Trim(Concat(f"{prefix}given_names", Value(" "), f"{prefix}family_name"))
+    return Collate(name, "C") if connection.vendor == "postgresql" else name
+
+
+def _found(user: Any, since: datetime | None) -> QuerySet[MissingEpisode]:
     found = episodes(user).filter(found_at__isnull=False).filter(visibility_q(user, "found_at__"))
-    if since is not None:
-        found = found.filter(returned_at__gte=since)
-    # Rank the places in the database; only the top `limit` places' details are read.
-    ranked = list(
-        found.order_by()
+    return found.filter(returned_at__gte=since) if since is not None else found
+
+
+def _where_found_ranked(user: Any, since: datetime | None) -> QuerySet[Any]:
+    """Places ranked in the database by distinct children, then episodes."""
+    return (
+        _found(user, since)
+        .order_by()
         .values("found_at_id")
         .annotate(
             n_children=Count("child_id", distinct=True),
             n_episodes=Count("id"),
             last=Max("returned_at"),
         )
-        .order_by("-n_children", "-n_episodes", "found_at_id")[:limit]
+        .order_by("-n_children", "-n_episodes", "found_at_id")
     )
-    place_ids = [entry["found_at_id"] for entry in ranked]
-    places = Location.objects.in_bulk(place_ids)
-    at_top = found.filter(found_at_id__in=place_ids)
-    children_at: dict[int, list[int]] = defaultdict(list)
-    for place_id, child_id in at_top.order_by().values_list("found_at_id", "child_id").distinct():
-        children_at[place_id].append(child_id)
-    companions: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for place_id, person_id, times in (
+
+
+_TOP_FOUND_WITH_SQL = """
+WITH g(place, person, name, times) AS ({grouped})
+SELECT place, person, times, how_many FROM (
+    SELECT place, person, times,
+        ROW_NUMBER() OVER (PARTITION BY place ORDER BY times DESC, name{collate}, person) AS n,
+        COUNT(*) OVER (PARTITION BY place) AS how_many
+    FROM g
+) ranked WHERE n <= %s
+"""
+
+
+def _top_found_with(
+    user: Any, place_ids: list[int], since: datetime | None
+) -> list[tuple[int, int, int, int]]:
+    """For each place, the WHERE_FOUND_NAMES people children were most often found with
+    there (then by name): (place, person, times, how many people in all). Ranked over the
+    grouped rows in SQL (a window over an aggregate needs the CTE)."""
+    grouped = (
         _found_with_at(user, place_ids, since)
-        .values_list("missingepisode__found_at_id", "person_id")
+        .annotate(name=Trim(Concat("person__given_names", Value(" "), "person__family_name")))
+        .values("missingepisode__found_at_id", "person_id", "name")
         .annotate(times=Count("id"))
         .order_by()
+    )
+    sql, params = grouped.query.sql_with_params()
+    collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _TOP_FOUND_WITH_SQL.format(grouped=sql, collate=collate),
+            [*params, WHERE_FOUND_NAMES],
+        )
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+def _where_found_rows(
+    user: Any, ranked: Sequence[dict[str, Any]], since: datetime | None
+) -> list[WhereFoundRow]:
+    """The rows for these ranked places: each names its first WHERE_FOUND_NAMES children (by
+    name) and the people they were most often found with, both cut in the database."""
+    place_ids = [entry["found_at_id"] for entry in ranked]
+    if not place_ids:
+        return []
+    places = Location.objects.in_bulk(place_ids)
+    at_top = _found(user, since).filter(found_at_id__in=place_ids)
+    # One episode per (place, child), then the first names at each place.
+    firsts = at_top.order_by().values("found_at_id", "child_id").annotate(first=Min("id"))
+    children_at: dict[int, list[int]] = defaultdict(list)
+    for place_id, child_id in (
+        MissingEpisode.objects.filter(pk__in=firsts.values("first"))
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("found_at_id")],
+                order_by=[_by_name("child__").asc(), F("child_id").asc()],
+            )
+        )
+        .filter(rank__lte=WHERE_FOUND_NAMES)
+        .order_by("found_at_id", "rank")
+        .values_list("found_at_id", "child_id")
     ):
+        children_at[place_id].append(child_id)
+    companions: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    companion_counts: dict[int, int] = {}
+    for place_id, person_id, times, how_many in _top_found_with(user, place_ids, since):
         companions[place_id].append((person_id, times))
+        companion_counts[place_id] = how_many
     people = Person.objects.in_bulk(
         {pk for ids in children_at.values() for pk in ids}
         | {pk for pairs in companions.values() for pk, _ in pairs}
@@ -447,15 +651,13 @@ def where_found(
         WhereFoundRow(
             location=places[entry["found_at_id"]],
             episodes=entry["n_episodes"],
-            children=sorted(
-                (people[pk] for pk in children_at[entry["found_at_id"]]),
-                key=lambda p: (p.full_name, p.pk),
-            )[:WHERE_FOUND_NAMES],
+            children=[people[pk] for pk in children_at[entry["found_at_id"]]],
             children_count=entry["n_children"],
             found_with=sorted(
                 ((people[pk], n) for pk, n in companions[entry["found_at_id"]]),
-                key=lambda item: (-item[1], item[0].full_name),
+                key=lambda item: (-item[1], item[0].full_name, item[0].pk),
             ),
+            found_with_count=companion_counts.get(entry["found_at_id"], 0),
             last_found=entry["last"],
         )
         for entry in ranked
@@ -467,6 +669,28 @@ def where_found(
         shown += [("person", person.pk) for person, _ in row.found_with]
     audit_shown(user, shown, "where found")
     return rows
+
+
+def where_found(
+    user: Any, *, since: datetime | None = None, limit: int = 100
+) -> list[WhereFoundRow]:
+    """Places children are found, ranked by distinct children then episodes, with who they
+    were found with: the start of a hotspot picture (guidance: Intelligence, 'targeting
+    relevant premises')."""
+    return _where_found_rows(user, list(_where_found_ranked(user, since)[:limit]), since)
+
+
+def where_found_page(
+    user: Any, *, page: PageNumber = 1, since: datetime | None = None
+) -> ListPage[WhereFoundRow]:
+    """One page of `where_found`. The ranking is read once (one row per place) and paged
+    here: counting the places in SQL would group every episode a second time."""
+    return _paged(
+        list(_where_found_ranked(user, since)),
+        page,
+        lambda ranked: _where_found_rows(user, ranked, since),
+        WHERE_FOUND_PAGE_SIZE,
+    )
 
 
 # --- Missing together -------------------------------------------------------------------------
@@ -486,142 +710,250 @@ class PeerGroup:
     pairs: list[TogetherView] = field(default_factory=list)
 
 
-_TOGETHER_SQL = """
-WITH v(id, child_id, start_at, end_at, place_id) AS ({spans}),
-     l(id, child_id, start_at, end_at, place_id) AS ({left}),
-     c(ep, who) AS ({companions}),
-     h(ep, what) AS ({vehicles})
-SELECT a.id, b.id FROM l a JOIN v b
-    ON a.place_id = b.place_id AND {pair}
-    AND a.start_at < b.end_at AND b.start_at < a.end_at
-UNION
-SELECT a.id, b.id FROM l a JOIN c ca ON ca.ep = a.id
-    JOIN c cb ON cb.who = ca.who AND cb.ep <> ca.ep JOIN v b ON b.id = cb.ep
-    WHERE {pair} AND a.start_at < b.end_at AND b.start_at < a.end_at
-UNION
-SELECT a.id, b.id FROM l a JOIN h ha ON ha.ep = a.id
-    JOIN h hb ON hb.what = ha.what AND hb.ep <> ha.ep JOIN v b ON b.id = hb.ep
-    WHERE {pair} AND a.start_at < b.end_at AND b.start_at < a.end_at
-UNION
-SELECT a.id, b.id FROM c JOIN l a ON a.id = c.ep JOIN v b ON b.child_id = c.who
-    WHERE a.child_id <> b.child_id AND a.start_at < b.end_at AND b.start_at < a.end_at
-UNION
-SELECT a.id, b.id FROM c JOIN v b ON b.id = c.ep JOIN l a ON a.child_id = c.who
-    WHERE a.child_id <> b.child_id AND a.start_at < b.end_at AND b.start_at < a.end_at
+def _window_q(user: Any, now: datetime, child: Person | None, prefix: str = "") -> Q | None:
+    """The visible episodes (at `prefix`) in the look-back; for `child`, only those overlapping
+    one of theirs (nothing else can link to them). None when the child has no such episode."""
+    since = now - timedelta(days=missing_policy().together_lookback_days)
+    q = (
+        visibility_q(user, prefix)
+        & visibility_q(user, f"{prefix}child__")
+        & (Q(**{f"{prefix}returned_at__isnull": True}) | Q(**{f"{prefix}returned_at__gte": since}))
+    )
+    if child is None:
+        return q
+    theirs = list(
+        MissingEpisode.objects.filter(visibility_q(user), child=child)
+        .filter(Q(returned_at__isnull=True) | Q(returned_at__gte=since))
+        .values_list("reported_missing_at", "returned_at")
+    )
+    if not theirs:
+        return None
+    overlapping = Q()
+    for start, end in theirs:
+        overlapping |= Q(**{f"{prefix}reported_missing_at__lt": end or now}) & (
+            Q(**{f"{prefix}returned_at__isnull": True}) | Q(**{f"{prefix}returned_at__gt": start})
+        )
+    return q & overlapping
+
+
+_TOGETHER_CANDIDATES_SQL = """
+WITH k(ep, kind, thing, s, e) AS ({keyed})
+SELECT DISTINCT ep FROM (
+    SELECT ep, s, e,
+        LEAD(s) OVER (PARTITION BY kind, thing ORDER BY s, ep) AS next_start,
+        MAX(e) OVER (
+            PARTITION BY kind, thing ORDER BY s, ep ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+        ) AS earlier_end
+    FROM k
+) ordered WHERE next_start < e OR earlier_end > s
 """
 
 
-def _together_candidates(
-    user: Any, window: QuerySet[MissingEpisode], now: datetime, child: Person | None
-) -> set[int]:
-    """The episodes in `window` that overlap another child's and share a visible place found,
-    a visible companion or vehicle, or each other: found in the database with range joins, so
-    only these are read. The pure rule (`missing_together`) then decides and explains."""
-    spans = (
-        window.order_by()
-        .annotate(
-            end_at=Coalesce("returned_at", Value(now, output_field=DateTimeField())),
-            place=Case(
-                When(
-                    found_at_id__in=Location.objects.filter(visibility_q(user)).values("pk"),
-                    then=F("found_at_id"),
-                ),
-                default=None,
-                output_field=IntegerField(),
+_KEYED_PART = "SELECT * FROM ({sql}) p{n}"
+
+
+def _together_candidates(user: Any, now: datetime) -> list[int]:
+    """The visible episodes in the look-back that overlap another sharing something with them:
+    a visible place found, a person (a visible companion, or the child one was found with)
+    or a vehicle. Found in the database in one pass over the episodes sorted by each thing
+    they have (an episode overlaps another with the same thing if the next to start begins
+    before it ends, or one that started earlier ends after it starts), so only these are
+    read and compared by the pure rule. A superset: `missing_together` decides."""
+    window = _window_q(user, now, None)
+    ends = _window_q(user, now, None, "missingepisode__")
+    assert window is not None and ends is not None  # only None for a child
+    end = Coalesce("returned_at", Value(now, output_field=DateTimeField()))
+    visible = MissingEpisode.objects.filter(window).order_by()
+    through_end = Coalesce("missingepisode__returned_at", Value(now, output_field=DateTimeField()))
+
+    def keyed(queryset: QuerySet[Any], kind: int, ep: str, thing: str, s: str, e: Any) -> Any:
+        return (
+            queryset.order_by()
+            .annotate(
+                k_ep=F(ep),
+                k_kind=Value(kind, output_field=IntegerField()),
+                k_thing=F(thing),
+                k_s=F(s),
+                k_e=e,
+            )
+            .values_list("k_ep", "k_kind", "k_thing", "k_s", "k_e")
+        )
+
+    parts = [
+        keyed(
+            visible.filter(found_at__isnull=False).filter(visibility_q(user, "found_at__")),
+            0,
+            "id",
+            "found_at_id",
+            "reported_missing_at",
+            end,
+        ),
+        keyed(visible, 1, "id", "child_id", "reported_missing_at", end),
+        keyed(
+            MissingEpisode.found_with.through.objects.filter(ends, visibility_q(user, "person__")),
+            1,
+            "missingepisode_id",
+            "person_id",
+            "missingepisode__reported_missing_at",
+            through_end,
+        ),
+        keyed(
+            MissingEpisode.vehicles.through.objects.filter(
+                ends, visibility_q(user, "poleobject__")
             ),
-        )
-        .values_list("id", "child_id", "reported_missing_at", "end_at", "place")
-    )
-    left = spans.filter(child=child) if child is not None else spans
-    window_ids = window.order_by().values("pk")
-    companions = (
-        MissingEpisode.found_with.through.objects.filter(
-            missingepisode_id__in=window_ids,
-            person_id__in=Person.objects.filter(visibility_q(user)).values("pk"),
-        )
-        .order_by()
-        .values_list("missingepisode_id", "person_id")
-    )
-    vehicles = (
-        MissingEpisode.vehicles.through.objects.filter(
-            missingepisode_id__in=window_ids,
-            poleobject_id__in=PoleObject.objects.filter(visibility_q(user)).values("pk"),
-        )
-        .order_by()
-        .values_list("missingepisode_id", "poleobject_id")
-    )
+            2,
+            "missingepisode_id",
+            "poleobject_id",
+            "missingepisode__reported_missing_at",
+            through_end,
+        ),
+    ]
     try:
-        parts = [q.query.sql_with_params() for q in (spans, left, companions, vehicles)]
+        compiled = [part.query.sql_with_params() for part in parts]
     except EmptyResultSet:  # a user who sees no case records at all
-        return set()
-    sql = _TOGETHER_SQL.format(
-        spans=parts[0][0],
-        left=parts[1][0],
-        companions=parts[2][0],
-        vehicles=parts[3][0],
-        pair="a.child_id <> b.child_id" if child is not None else "a.child_id < b.child_id",
+        return []
+    sql = _TOGETHER_CANDIDATES_SQL.format(
+        keyed=" UNION ALL ".join(
+            _KEYED_PART.format(sql=part_sql, n=n) for n, (part_sql, _) in enumerate(compiled)
+        )
     )
-    params = [param for _, part_params in parts for param in part_params]
+    params = [param for _, part_params in compiled for param in part_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return {pk for row in cursor.fetchall() for pk in row}
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _spans(
-    user: Any, now: datetime, child: Person | None = None
-) -> tuple[list[EpisodeSpan], dict[int, Person]]:
-    since = now - timedelta(days=missing_policy().together_lookback_days)
-    window = episodes(user).filter(Q(returned_at__isnull=True) | Q(returned_at__gte=since))
-    if child is not None:
-        # Only episodes overlapping one of this child's can link to them.
-        theirs = list(window.filter(child=child).values_list("reported_missing_at", "returned_at"))
-        if not theirs:
-            return [], {}
-        overlapping = Q()
-        for start, end in theirs:
-            overlapping |= Q(reported_missing_at__lt=end or now) & (
-                Q(returned_at__isnull=True) | Q(returned_at__gt=start)
-            )
-        window = window.filter(overlapping)
-    candidates = _together_candidates(user, window, now, child)
+    user: Any, now: datetime, child: Person | None = None, *, only: list[int] | None = None
+) -> list[EpisodeSpan]:
+    """The visible episodes in the look-back as the pure rule's spans, naming the places,
+    companions and vehicles the user may see by id. Four reads, each a join filtered by
+    need-to-know (an IN over the visible episodes is planned badly by SQLite), however many
+    episodes there are; the rule (`missing_together`) then compares only episodes that share
+    something."""
+    window = _window_q(user, now, child)
+    ends = _window_q(user, now, child, "missingepisode__")
+    if window is None or ends is None:
+        return []
+    if only is not None:  # the candidates `_together_candidates` found
+        window &= Q(pk__in=only)
+        ends &= Q(missingepisode_id__in=only)
+    episodes_in = MissingEpisode.objects.filter(window).order_by()
     rows = list(
-        window.filter(pk__in=candidates)
-        .select_related("child", "found_at")
-        .prefetch_related(visible_people(user), visible_vehicles(user))
-    )
-    children = {episode.child_id: episode.child for episode in rows}
-    seen = _visible_place_ids(user, (episode.found_at for episode in rows))
-    spans = []
-    for episode in rows:
-        place = episode.found_at if episode.found_at_id in seen else None
-        spans.append(
-            EpisodeSpan(
-                ref=episode.ref,
-                child=str(episode.child_id),
-                start=episode.reported_missing_at,
-                end=episode.returned_at,
-                places=frozenset({f"{place.pk}:{place}"} if place else set()),
-                companions=frozenset(str(p.pk) for p in episode.found_with.all()),
-                vehicles=frozenset(f"{v.pk}:{v}" for v in episode.vehicles.all()),
-            )
+        episodes_in.values_list(
+            "id", "child_id", "reported_missing_at", "returned_at", "found_at_id"
         )
-    return spans, children
+    )
+    if not rows:
+        return []
+    found_at = {place for *_, place in rows if place is not None}
+    visible_places = (
+        set(
+            Location.objects.filter(visibility_q(user), pk__in=found_at)
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+        if found_at
+        else set()
+    )
+    companions: dict[int, set[str]] = defaultdict(set)
+    for episode_id, person_id in (
+        MissingEpisode.found_with.through.objects.filter(ends, visibility_q(user, "person__"))
+        .order_by()
+        .values_list("missingepisode_id", "person_id")
+    ):
+        companions[episode_id].add(str(person_id))
+    vehicles: dict[int, set[str]] = defaultdict(set)
+    for episode_id, vehicle_id in (
+        MissingEpisode.vehicles.through.objects.filter(ends, visibility_q(user, "poleobject__"))
+        .order_by()
+        .values_list("missingepisode_id", "poleobject_id")
+    ):
+        vehicles[episode_id].add(str(vehicle_id))
+    nothing: frozenset[str] = frozenset()
+    return [
+        EpisodeSpan(
+            ref=episode_ref(pk),
+            child=str(child_id),
+            start=start,
+            end=end,
+            places=frozenset((str(place),)) if place in visible_places else nothing,
+            companions=frozenset(companions[pk]) if pk in companions else nothing,
+            vehicles=frozenset(vehicles[pk]) if pk in vehicles else nothing,
+        )
+        for pk, child_id, start, end, place in rows
+    ]
 
 
-def _shared_labels(shared: Iterable[str], people: dict[int, Person]) -> list[str]:
-    labels = []
-    for item in sorted(shared):
+def _together_views(pairs: Sequence[TogetherPair]) -> list[TogetherView]:
+    """The pairs with their children and what they shared named: only these pairs' people,
+    places and vehicles are read (one query each)."""
+    ids: dict[str, set[int]] = defaultdict(set)
+    for pair in pairs:
+        ids["with"].update(int(child) for child in pair.children)
+        for item in pair.shared:
+            kind, _, value = item.partition(":")
+            if value.isdigit():
+                ids[kind].add(int(value))
+    people = Person.objects.in_bulk(list(ids["with"]))
+    places = Location.objects.in_bulk(list(ids["place"])) if ids["place"] else {}
+    vehicles = PoleObject.objects.in_bulk(list(ids["vehicle"])) if ids["vehicle"] else {}
+
+    def label(item: str) -> str:
         kind, _, value = item.partition(":")
-        if kind == "with" and value.isdigit():
-            person = people.get(int(value)) or Person.objects.filter(pk=int(value)).first()
-            labels.append(f"found with {person.full_name if person else 'someone'}")
-        elif kind == "place":
-            labels.append(f"found at {value.partition(':')[2]}")
-        elif kind == "vehicle":
-            labels.append(f"in vehicle {value.partition(':')[2]}")
-        else:
-            labels.append("found with each other")
-    return labels
+        if kind == "with":
+            person = people.get(int(value))
+            return f"found with {person.full_name if person else 'someone'}"
+        if kind == "place":
+            return f"found at {places.get(int(value), 'a place')}"
+        if kind == "vehicle":
+            return f"in vehicle {vehicles.get(int(value), 'a vehicle')}"
+        return "found with each other"
+
+    return [
+        TogetherView(
+            child=people[int(pair.children[0])],
+            other=people[int(pair.children[1])],
+            episodes=pair.episodes,
+            shared=[label(item) for item in sorted(pair.shared)],
+        )
+        for pair in pairs
+    ]
+
+
+def _peer_groups(groups: Sequence[list[str]], pairs: Sequence[TogetherPair]) -> list[PeerGroup]:
+    """These groups with their pairs (those naming one of the group's children first)."""
+    members = {child for group in groups for child in group}
+    listed = [pair for pair in pairs if pair.children[0] in members]
+    made = _together_views(listed)
+    by_first: dict[str, list[TogetherView]] = defaultdict(list)
+    for pair, view in zip(listed, made, strict=True):
+        by_first[pair.children[0]].append(view)
+    people = {view.child.pk: view.child for view in made} | {v.other.pk: v.other for v in made}
+    return [
+        PeerGroup(
+            children=[people[int(pk)] for pk in group],
+            pairs=[view for pk in group for view in by_first[pk]],
+        )
+        for group in groups
+    ]
+
+
+def missing_together_page(
+    user: Any, *, page: PageNumber = 1, now: datetime | None = None
+) -> ListPage[PeerGroup]:
+    """One page of the peer groups who go missing together (largest first): every pair is
+    found to make the groups, but only the page's children are read and audited."""
+    now = now or timezone.now()
+    pairs = missing_together(_spans(user, now, only=_together_candidates(user, now)), now)
+    groups = peer_groups(pairs, missing_policy().together_min_shared)
+
+    def build(on_page: list[list[str]]) -> list[PeerGroup]:
+        made = _peer_groups(on_page, pairs)
+        audit_shown(user, [("person", p.pk) for g in made for p in g.children], "missing together")
+        return made
+
+    return _paged(groups, page, build)
 
 
 def missing_together_groups(
@@ -629,35 +961,23 @@ def missing_together_groups(
 ) -> tuple[list[PeerGroup], list[TogetherView]]:
     """Peer groups who go missing together, and (for `child`) the children they went missing
     with. Children are linked when their episodes overlap in time and share a place found, a
-    companion or a vehicle (policy: missing_together)."""
+    companion or a vehicle (policy: missing_together). For `child` only the episodes that
+    overlap theirs are compared, so no groups are given (they would be partial)."""
     now = now or timezone.now()
-    spans, children = _spans(user, now, child)
-    pairs = missing_together(spans, now)
-    people: dict[int, Person] = dict(children)
-    companion_ids = {int(c) for span in spans for c in span.companions if int(c) not in people}
-    people.update(Person.objects.in_bulk(list(companion_ids)))
-    views = [
-        TogetherView(
-            child=people[int(pair.children[0])],
-            other=people[int(pair.children[1])],
-            episodes=pair.episodes,
-            shared=_shared_labels(pair.shared, people),
-        )
-        for pair in pairs
-    ]
-    groups = [
-        PeerGroup(
-            children=[people[int(pk)] for pk in group],
-            pairs=[v for v in views if str(v.child.pk) in group],
-        )
-        for group in peer_groups(pairs, missing_policy().together_min_shared)
-    ]
+    only = _together_candidates(user, now) if child is None else None
+    pairs = missing_together(_spans(user, now, child, only=only), now)
+    groups = (
+        _peer_groups(peer_groups(pairs, missing_policy().together_min_shared), pairs)
+        if child is None
+        else []
+    )
     mine = []
     if child is not None:
-        for view in views:
+        key = str(child.pk)
+        for view in _together_views([pair for pair in pairs if key in pair.children]):
             if view.child.pk == child.pk:
                 mine.append(view)
-            elif view.other.pk == child.pk:
+            else:
                 mine.append(TogetherView(view.other, view.child, view.episodes, view.shared))
     if audit:
         shown = (

@@ -60,11 +60,20 @@ def _child_links(request: HttpRequest, child: Person) -> Any:
 # --- Lists ------------------------------------------------------------------------------------
 
 
+def _page(request: HttpRequest) -> str | None:
+    """The page asked for (?page=); the selectors turn anything else into page 1."""
+    return request.GET.get("page")
+
+
 @login_required
 def missing_now(request: HttpRequest) -> HttpResponse:
     _require_case_worker(request)
-    rows = selectors.missing_now(request.user)
-    return render(request, "missing/missing_now.html", {"rows": rows, "section": "now"})
+    page = selectors.missing_now_page(request.user, page=_page(request))
+    return render(
+        request,
+        "missing/missing_now.html",
+        {"page": page, "rows": page.rows, "noun": "children", "section": "now"},
+    )
 
 
 @login_required
@@ -76,16 +85,20 @@ def interviews(request: HttpRequest) -> HttpResponse:
         show = form.cleaned_data["show"] or "open"
         agency = int(form.cleaned_data["agency"]) if form.cleaned_data["agency"] else None
         area = form.cleaned_data["area"]
-    rows = (
-        selectors.interviews(request.user, show=show, agency_id=agency, area=area)
+    page = (
+        selectors.interviews_page(
+            request.user, show=show, agency_id=agency, area=area, page=_page(request)
+        )
         if not form.errors
-        else []
+        else None
     )
     return render(
         request,
         "missing/interviews.html",
         {
-            "rows": rows,
+            "page": page,
+            "rows": page.rows if page else [],
+            "noun": "interviews",
             "form": form,
             "show": show,
             "section": "interviews",
@@ -97,13 +110,15 @@ def interviews(request: HttpRequest) -> HttpResponse:
 @login_required
 def repeat_missing(request: HttpRequest) -> HttpResponse:
     _require_case_worker(request)
-    policy = missing_policy()
+    page = selectors.repeat_missing_page(request.user, page=_page(request))
     return render(
         request,
         "missing/repeat.html",
         {
-            "rows": selectors.repeat_missing(request.user),
-            "policy": policy,
+            "page": page,
+            "rows": page.rows,
+            "noun": "children",
+            "policy": missing_policy(),
             "section": "repeat",
         },
     )
@@ -112,21 +127,28 @@ def repeat_missing(request: HttpRequest) -> HttpResponse:
 @login_required
 def where_found(request: HttpRequest) -> HttpResponse:
     _require_case_worker(request)
+    page = selectors.where_found_page(request.user, page=_page(request))
     return render(
         request,
         "missing/where_found.html",
-        {"rows": selectors.where_found(request.user), "section": "where"},
+        {"page": page, "rows": page.rows, "noun": "places", "section": "where"},
     )
 
 
 @login_required
 def missing_together(request: HttpRequest) -> HttpResponse:
     _require_case_worker(request)
-    groups, _ = selectors.missing_together_groups(request.user)
+    page = selectors.missing_together_page(request.user, page=_page(request))
     return render(
         request,
         "missing/together.html",
-        {"groups": groups, "policy": missing_policy(), "section": "together"},
+        {
+            "page": page,
+            "groups": page.rows,
+            "noun": "peer groups",
+            "policy": missing_policy(),
+            "section": "together",
+        },
     )
 
 
