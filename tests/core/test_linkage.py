@@ -243,3 +243,45 @@ def test_a_blank_postcode_is_not_a_disagreement():
         ]
     )
     assert levels["location"] == "address and postcode agree"
+
+
+@pytest.mark.parametrize(
+    "short,full", [("Mo", "Mohammed"), ("Seun", "Oluwaseun"), ("Funmi", "Funmilayo")]
+)
+def test_a_short_form_cut_from_the_given_name_is_compatible(short, full):
+    # The nickname tables lack many short forms; one cut from the start or end of the name
+    # is one person's, not a twin's, so the household fields count and the pair links.
+    levels, pair = _pair_levels(
+        [
+            person("a", full, "Adeyemi", "2009-05-17", "NE3 3AH", "5 Sycamore Terrace"),
+            person("b", short, "Adeyemi", "2009-05-17", "NE3 3AH", "5 Sycamore Terrace",
+                   source="health"),
+        ]
+    )  # fmt: skip
+    assert levels["given_name"].startswith("given name a short form of the other")
+    assert levels["location"] == "address and postcode agree"
+    assert pair.linked
+
+
+def test_twins_whose_names_share_only_an_ending_stay_apart():
+    # Two letters in common at the end ("-ia") is not a short form.
+    levels, pair = _pair_levels(
+        [
+            person("a", "Olivia", "Adeyemi", "2013-06-01", **HOME),
+            person("b", "Sophia", "Adeyemi", "2013-06-01", **HOME, source="health"),
+        ]
+    )
+    assert levels["date_of_birth"].startswith("same DOB but different given name")
+    assert not pair.linked
+
+
+def test_another_house_number_on_the_street_is_a_neighbour_not_the_same_address():
+    # "33 Canal Street" and "21 Canal Street" are near-identical strings but two houses.
+    levels, _ = _pair_levels(
+        [
+            person("a", "Roisin", "O'Connor", "", "SV2 9PR", "33 Canal Street, Stavely"),
+            person("b", "Roisin", "Lynch", "2015-02-13", "SV2 9PR", "21 Canal Street, Stavely",
+                   source="health"),
+        ]
+    )  # fmt: skip
+    assert levels["location"] == "same street and postcode, another house number"

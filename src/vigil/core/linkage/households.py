@@ -26,6 +26,8 @@ from typing import Any
 
 import jellyfish
 
+from vigil.core.linkage.model import SHORT_FORM_MIN_PREFIX, SHORT_FORM_MIN_SUFFIX
+
 # Share of records with a clear housemate above which the data is taken to hold households.
 # Far from both measured kinds of data (0.08% and 63%); a few households in a register are
 # enough to make its twin-looking pairs ambiguous, so it is set low.
@@ -63,6 +65,15 @@ class HouseholdEvidence:
         )
 
 
+def is_short_form(short: str, long: str) -> bool:
+    """Python twin of model.short_form_sql: `short` is the start or the end of `long`."""
+    if len(long) <= len(short):
+        return False
+    return (len(short) >= SHORT_FORM_MIN_PREFIX and long.startswith(short)) or (
+        len(short) >= SHORT_FORM_MIN_SUFFIX and long.endswith(short)
+    )
+
+
 def _given_compatible(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     first_a, first_b = a["given_first"], b["given_first"]
     if first_a == first_b:
@@ -70,6 +81,8 @@ def _given_compatible(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     if set(a["given_variants"] or ()) & set(b["given_variants"] or ()):
         return True
     if jellyfish.jaro_winkler_similarity(first_a, first_b) >= GIVEN_COMPATIBLE_JW:
+        return True
+    if is_short_form(first_a, first_b) or is_short_form(first_b, first_a):
         return True
     return bool(jellyfish.damerau_levenshtein_distance(first_a, first_b) <= 1)
 
