@@ -137,3 +137,27 @@ def test_any_input_is_answered_never_a_500(
         },
     )  # fmt: skip
     assert response.status_code in (200, 400)
+
+
+def test_a_shared_dob_outranks_broad_name_keys_when_candidates_are_few(
+    investigator: Any, colleague: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # At 1M people a common name's broad keys are shared by thousands: the namesake born
+    # another day (same names, same year: three keys) must not crowd out the person with
+    # the typed DOB (DOB, names' sound and year: also three keys), however few are scored.
+    from vigil.linkage import selectors
+
+    PersonFactory(
+        acting_user=investigator, given_names="Marcuss", family_name="Hil",
+        date_of_birth=date(1985, 6, 6),
+    )  # fmt: skip
+    marcus = PersonFactory(
+        acting_user=investigator, given_names="Marcus", family_name="Hill",
+        date_of_birth=date(1985, 3, 14),
+    )  # fmt: skip
+    monkeypatch.setattr(selectors, "CANDIDATE_LIMIT", 1)
+    monkeypatch.setattr(selectors, "RANKED_PER_CANDIDATE", 1)
+    found = selectors.already_known(
+        colleague, given_names="Marcuss", family_name="Hil", date_of_birth=date(1985, 3, 14)
+    )
+    assert [s.person.pk for s in found] == [marcus.pk]

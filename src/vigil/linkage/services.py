@@ -8,17 +8,19 @@ PersonIdentity (a combination, DPA 2018 s62, audited as such); unmerging removes
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import subprocess
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
 import rules
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
@@ -26,8 +28,9 @@ from vigil.accounts.access import can_change_record, can_see_record, works_with_
 from vigil.accounts.models import Role
 from vigil.audit.models import Action
 from vigil.audit.services import audit_log, audit_log_many
-from vigil.core.linkage import blocking_keys, link_records, term_frequencies
+from vigil.core.linkage import link_records, term_frequencies
 from vigil.core.linkage.explain import PairExplanation
+from vigil.core.linkage.index import index_entries
 from vigil.core.linkage.standardise import standardise_record
 from vigil.errors import ApplicationError
 from vigil.linkage.models import (
@@ -65,13 +68,13 @@ rules.add_perm("linkage.run", can_run_linkage)
 # --- What the model sees of a person -----------------------------------------------------------
 
 
-def _homes_and_phones(person_ids: Iterable[int]) -> tuple[dict[int, Any], dict[int, str]]:
-    """Each person's latest home location and phone number, from their links."""
-    ids = list(person_ids)
+def _homes_and_phones(people: Q) -> tuple[dict[int, Any], dict[int, str]]:
+    """Each person's latest home location and phone number, from their links. `people` filters
+    the links' from_person (an id list, or an id range for the bulk build)."""
     homes: dict[int, Any] = {}
     phones: dict[int, str] = {}
     links = (
-        Link.objects.filter(from_person_id__in=ids)
+        Link.objects.filter(people)
         .filter(
             Q(link_type__in=HOME_LINK_TYPES, to_location__isnull=False)
             | Q(link_type="uses_phone", to_object__isnull=False)
@@ -88,6 +91,12 @@ def _homes_and_phones(person_ids: Iterable[int]) -> tuple[dict[int, Any], dict[i
         elif link.to_object and link.to_object.phone_number:
             phones[person_id] = link.to_object.phone_number
     return homes, phones
+
+
+# What linkage_input reads of a person (and the version the index records).
+LINKAGE_FIELDS = (
+    "id", "given_names", "family_name", "date_of_birth", "date_of_birth_precision", "version",
+)  # fmt: skip
 
 
 def linkage_input(person: Person, home: Any = None, phone: str = "") -> dict[str, Any]:
@@ -110,29 +119,77 @@ def linkage_input(person: Person, home: Any = None, phone: str = "") -> dict[str
 
 
 def _inputs(people: list[Person]) -> list[dict[str, Any]]:
-    homes, phones = _homes_and_phones(p.pk for p in people)
+    """The people (in pk order, as read in batches) in the core's input columns."""
+    if not people:
+        return []
+    ids = [p.pk for p in people]
+    # An id range for a big batch (no parameter per person), the ids themselves for a few.
+    which = (
+        Q(from_person_id__gte=ids[0], from_person_id__lte=ids[-1])
+        if len(ids) > 100 and ids == sorted(ids)
+        else Q(from_person_id__in=ids)
+    )
+    homes, phones = _homes_and_phones(which)
     return [linkage_input(p, homes.get(p.pk), phones.get(p.pk, "")) for p in people]
 
 
-def _write_index(people: list[Person], rows: list[dict[str, Any]], chunk: int = 2000) -> None:
+# --- The "already known?" index ----------------------------------------------------------------
+
+# One person's index entry: (person id, person version, stored record as JSON, blocking keys).
+IndexEntry = tuple[int, int, str, list[str]]
+# People read, standardised and written per transaction by the bulk build.
+INDEX_BATCH = 20_000
+KEY_LENGTH = PersonBlockingKey._meta.get_field("key").max_length or 160
+
+
+def _entries(people: list[Person], records: list[tuple[str, list[str]]]) -> list[IndexEntry]:
+    return [
+        (p.pk, p.version, record, keys) for p, (record, keys) in zip(people, records, strict=True)
+    ]
+
+
+def _insert_index(entries: list[IndexEntry]) -> None:
+    """Insert index rows for people who have none. The bulk build writes millions of rows, so
+    not through model instances: COPY on PostgreSQL, one executemany per table on SQLite
+    (bulk_create spent most of its time building model instances)."""
+    if not entries:
+        return
+    now = timezone.now()
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    tables: list[tuple[str, tuple[str, ...], Iterable[tuple[Any, ...]]]] = [
+        (
+            PersonLinkageRecord._meta.db_table,
+            ("person_id", "record", "person_version", "refreshed_at"),
+            ((pk, record, version, stamp) for pk, version, record, _ in entries),
+        ),
+        (
+            PersonBlockingKey._meta.db_table,
+            ("person_id", "key"),
+            ((pk, key[:KEY_LENGTH]) for pk, _, _, keys in entries for key in keys),
+        ),
+    ]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for table, columns, rows in tables:
+            # Names from the models' own metadata, values as parameters: nothing from input.
+            names = f"{quote(table)} ({', '.join(quote(c) for c in columns)})"
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {names} FROM STDIN") as copy:  # psycopg 3
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join(["%s"] * len(columns))
+                cursor.executemany(f"INSERT INTO {names} VALUES ({marks})", list(rows))  # noqa: S608
+
+
+def _write_index(people: list[Person], inputs: list[dict[str, Any]], chunk: int = 2000) -> None:
     """Replace these people's index rows (in chunks: SQLite limits query parameters)."""
     for start in range(0, len(people), chunk):
-        part, part_rows = people[start : start + chunk], rows[start : start + chunk]
+        part = people[start : start + chunk]
         ids = [p.pk for p in part]
         PersonBlockingKey.objects.filter(person_id__in=ids).delete()
         PersonLinkageRecord.objects.filter(person_id__in=ids).delete()
-        PersonLinkageRecord.objects.bulk_create(
-            PersonLinkageRecord(person_id=p.pk, record=row, person_version=p.version)
-            for p, row in zip(part, part_rows, strict=True)
-        )
-        PersonBlockingKey.objects.bulk_create(
-            (
-                PersonBlockingKey(person_id=p.pk, key=key[:160])
-                for p, row in zip(part, part_rows, strict=True)
-                for key in sorted(set(blocking_keys(row)))
-            ),
-            batch_size=5000,
-        )
+        _insert_index(_entries(part, index_entries(inputs[start : start + chunk])))
 
 
 @transaction.atomic
@@ -146,7 +203,7 @@ def refresh_person_linkage(person: Person | int) -> None:
     fresh = Person.objects.filter(pk=pk).first()
     if fresh is None:
         return
-    _write_index([fresh], [standardise_record(_inputs([fresh])[0])])
+    _write_index([fresh], _inputs([fresh]))
 
 
 def refresh_people_linkage(people: Sequence[Person]) -> None:
@@ -155,7 +212,7 @@ def refresh_people_linkage(people: Sequence[Person]) -> None:
     ids = sorted({p.pk for p in people})
     for start in range(0, len(ids), 2000):
         fresh = list(Person.objects.filter(pk__in=ids[start : start + 2000]).order_by("pk"))
-        _write_index(fresh, [standardise_record(r) for r in _inputs(fresh)])
+        _write_index(fresh, _inputs(fresh))
 
 
 def index_new_people(limit: int = 500) -> int:
@@ -167,9 +224,81 @@ def index_new_people(limit: int = 500) -> int:
     people = list(Person.objects.filter(pk__gt=highest).order_by("pk")[:limit])
     if people:
         with transaction.atomic():
-            _write_index(people, [standardise_record(r) for r in _inputs(people)])
+            _write_index(people, _inputs(people))
         highest = people[-1].pk
     return highest
+
+
+def index_all_people(
+    *,
+    after: int = 0,
+    batch_size: int = INDEX_BATCH,
+    workers: int = 1,
+    on_progress: Callable[[int], None] | None = None,
+) -> int:
+    """(Re)build the "already known?" index of every person with an id above `after`, fast:
+    people read in id order, `batch_size` at a time; standardised in `workers` processes
+    (the core's index_entries: pure, no database) while the previous batch is written; each
+    batch replaced in one transaction (so a lookup meanwhile sees a person either fully
+    indexed or as before). For a first build, a new area, or after the blocking keys change.
+    Returns how many people were indexed; `on_progress` gets the running count."""
+    done = 0
+    pool = (
+        ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        if workers > 1
+        else None
+    )
+    pending: list[tuple[list[Person], list[Future[list[tuple[str, list[str]]]]]]] = []
+
+    def write(people: list[Person], parts: list[Future[list[tuple[str, list[str]]]]]) -> int:
+        records = [entry for part in parts for entry in part.result()]
+        with transaction.atomic():
+            # The batch is every person with an id in [first, last]: one range replaces them.
+            first, last = people[0].pk, people[-1].pk
+            PersonBlockingKey.objects.filter(person_id__gte=first, person_id__lte=last).delete()
+            PersonLinkageRecord.objects.filter(person_id__gte=first, person_id__lte=last).delete()
+            _insert_index(_entries(people, records))
+        return len(people)
+
+    try:
+        last = after
+        while True:
+            people = list(
+                Person.objects.filter(pk__gt=last).order_by("pk").only(*LINKAGE_FIELDS)[:batch_size]
+            )
+            if not people:
+                break
+            last = people[-1].pk
+            inputs = _inputs(people)
+            step = -(-len(inputs) // max(workers, 1))
+            chunks = [inputs[i : i + step] for i in range(0, len(inputs), step)]
+            parts: list[Future[list[tuple[str, list[str]]]]] = []
+            for chunk in chunks:
+                if pool is None:
+                    done_now: Future[list[tuple[str, list[str]]]] = Future()
+                    done_now.set_result(index_entries(chunk))
+                    parts.append(done_now)
+                else:
+                    parts.append(pool.submit(index_entries, chunk))
+            pending.append((people, parts))
+            if len(pending) > 1:  # write the previous batch while this one is standardised
+                done += write(*pending.pop(0))
+                if on_progress:
+                    on_progress(done)
+        while pending:
+            done += write(*pending.pop(0))
+            if on_progress:
+                on_progress(done)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    if done and connection.vendor == "postgresql":
+        # Fresh statistics, so the planner keeps using the (key, person) index for lookups
+        # straight after a bulk load, before autovacuum gets round to it.
+        with connection.cursor() as cursor:
+            for model in (PersonBlockingKey, PersonLinkageRecord):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    return done
 
 
 # --- Runs -------------------------------------------------------------------------------------
@@ -271,7 +400,7 @@ def linkage_run_execute(
         step(**counts, stage="Indexing people for “already known?”")
         rows = [standardise_record(r) for r in inputs]
         with transaction.atomic():
-            _write_index(people, rows)
+            _write_index(people, inputs)
         tf = term_frequencies(rows) if result.trained else {}
         step(
             status=LinkageRun.Status.FINISHED,

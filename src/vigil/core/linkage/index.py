@@ -7,17 +7,23 @@ Fast path, in two steps:
    sound of both names and year of birth; ...) plus the DOB with day and month swapped and
    each given-name variant with the DOB. The Django app stores them in an indexed table
    (person_id, key) when a person is saved, and on each keystroke looks up the people sharing
-   any key with what has been typed: one indexed `key IN (...)` query, tens of rows at 1M.
+   any key with what has been typed: one indexed `key IN (...)` query, tens of rows at 1M
+   (thousands for the most common names: the app ranks them by keys shared and scores only
+   the best). `index_entries` gives what the app stores per person (the standardised record,
+   blanks left out, and its keys), pure so a bulk build can run it in worker processes.
 2. Scoring. Only those candidates are scored with the trained Splink model (no blocking),
-   and each comes back with its explanation.
+   and each comes back with its explanation. Splink's scoring query is captured once and
+   re-run on a DuckDB connection tuned for a few dozen rows (PairScorer.FAST_SETTINGS); its
+   results are Splink's (tests/core/test_linkage_index.py checks them against score_pairs).
 
 `LinkageIndex` is the in-memory version of the same thing, for the CLI, benchmarks and tests.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,6 +65,25 @@ def blocking_keys(row: Mapping[str, Any]) -> list[str]:
     if g and pc:
         keys.append(f"1gp:{g}|{pc}")
     return keys
+
+
+def stored_record(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A standardised record as an app stores it: blanks (None) left out, about half the size.
+    Readers treat a missing column as blank, as PairScorer does."""
+    return {name: value for name, value in row.items() if value is not None}
+
+
+def index_entries(records: Sequence[Mapping[str, Any]]) -> list[tuple[str, list[str]]]:
+    """For each input record (the `vigil link` columns): its standardised record as stored
+    (stored_record, as JSON text) and its distinct blocking keys, sorted.
+
+    What an app persists per person so that a lookup never standardises a known person again.
+    Pure and picklable, so a bulk index build can run it in worker processes."""
+    out = []
+    for record in records:
+        row = standardise_record(record)
+        out.append((json.dumps(stored_record(row)), sorted(set(blocking_keys(row)))))
+    return out
 
 
 @dataclass(frozen=True)
@@ -147,6 +172,12 @@ class PairScorer:
     """
 
     TF_COLUMNS = ("given_first", "family_name")
+    # For the captured query, run on a few dozen rows: planning it is most of the cost, and
+    # DuckDB's optimizer spends about as long as the binder on rewriting its expressions while
+    # there is nothing to gain on 50 rows; one thread, so a busy machine does not make the
+    # query wait for a second core. Measured on 50 candidates: 105 -> 70 ms at load average 6;
+    # results identical (tests/core/test_linkage_index.py).
+    FAST_SETTINGS = ("PRAGMA disable_optimizer", "SET threads = 1")
     _LEFT, _RIGHT = "vigil_already_known_query", "vigil_already_known_candidates"
 
     def __init__(
@@ -208,7 +239,11 @@ class PairScorer:
         """Splink's score_pairs, fast: Splink writes the same SQL on every call and spends most
         of a lookup doing it (sqlglot), so the first call captures the SQL and later calls
         run it directly against fresh copies of the two input tables. Falls back to
-        score_pairs if Splink's internals change."""
+        score_pairs if Splink's internals change.
+
+        What is left is DuckDB planning that 15 kB query (~30 ms binding, ~25 ms optimizing
+        on an idle core). A PREPAREd statement over fixed tables did not help: DuckDB 2.0
+        re-binds it on every EXECUTE (measured: same time as a fresh query)."""
         left, right = self._tables(query, candidates)
         con = getattr(self._db_api, "_con", None)
         if self._sql is not None and con is not None:
@@ -223,7 +258,10 @@ class PairScorer:
         original = self._db_api._sql_to_splink_dataframe
 
         def capture(sql: str, templated_name: str, physical_name: str) -> Any:
-            captured.append(sql)
+            # With term frequencies Splink first builds tf tables from the (seed) linker
+            # table; the scoring query itself reads the tf_ columns of the two inputs.
+            if templated_name == "__splink__df_predict":
+                captured.append(sql)
             return original(sql, templated_name, physical_name)
 
         with quiet_splink():
@@ -236,8 +274,12 @@ class PairScorer:
             finally:
                 del self._db_api._sql_to_splink_dataframe
             rows: list[dict[str, Any]] = scored.as_pyarrow_table().to_pylist()
-        if len(captured) == 1 and sdf_left.physical_name == self._LEFT:
+        reads_only_inputs = len(captured) == 1 and "__splink__df_tf" not in captured[0]
+        if reads_only_inputs and sdf_left.physical_name == self._LEFT:
             self._sql = captured[0]
+            if con is not None:
+                for setting in self.FAST_SETTINGS:
+                    con.execute(setting)
         return rows
 
     def score(
