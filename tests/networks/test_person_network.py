@@ -99,3 +99,41 @@ def test_access_follows_the_person_record(client, planted, investigator, partner
         assert client.get(reverse("person_network", args=[planted["child"].pk])).status_code == 404
     client.force_login(investigator)
     assert client.get(reverse("person_network", args=[hidden.pk])).status_code == 200
+
+
+def test_a_busy_place_is_drawn_but_not_followed(client, planted, investigator):
+    """A hotel where many people have stayed is in the child's network, but its other guests
+    are not pulled into the child's picture (a force's busy hotel has thousands)."""
+    from vigil.networks.selectors import NETWORK_HUB_LIMIT, local_graph
+    from vigil.people.services import NewLink, links_create_many, people_create_many
+
+    guests = people_create_many(
+        acting_user=investigator,
+        people=[
+            {"given_names": f"Guest{i}", "family_name": "Traveller", "date_of_birth": ADULT_BORN}
+            for i in range(NETWORK_HUB_LIMIT + 1)
+        ],
+        detail={"test": "busy hotel"},
+    )
+    links_create_many(
+        acting_user=investigator,
+        links=[NewLink("stayed_at", guest, planted["hotel"], "Hotel register") for guest in guests],
+        detail={"test": "busy hotel"},
+    )
+    child, hotel = planted["child"], planted["hotel"]
+    graph = local_graph(investigator, f"person:{child.pk}", hops=2)
+    assert f"location:{hotel.pk}" in graph.nodes
+    assert f"location:{hotel.pk}" in graph.unexpanded
+    assert not any(f"person:{guest.pk}" in graph.nodes for guest in guests)
+    assert f"person:{planted['first'].pk}" in graph.nodes  # met at the hotel: still drawn
+    everything = local_graph(investigator, f"person:{child.pk}", hops=2, hub_limit=None)
+    assert all(f"person:{guest.pk}" in everything.nodes for guest in guests)
+
+    client.force_login(investigator)
+    for page in (
+        reverse("person_network", args=[child.pk]),
+        reverse("person_detail", args=[child.pk]),
+    ):
+        html = client.get(page).content.decode()
+        assert "Not followed further, as each is linked to many records" in html
+        assert "Guest1 Traveller" not in html

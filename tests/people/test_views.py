@@ -655,7 +655,11 @@ def test_link_create(client_for, records):
             "id_last_seen_0",
             "Last seen must be on or after first seen",
         ),
-        ({"link_type": "sibling_of", "target": "P-{adult}"}, "id_source", "Enter how this is known"),
+        (
+            {"link_type": "sibling_of", "target": "P-{adult}"},
+            "id_source",
+            "Enter how this is known",
+        ),
     ],
 )
 def test_link_create_bad_input(client_for, records, data, field_id, message):

@@ -70,7 +70,7 @@ from typing import Any
 
 import numpy as np
 from django.db import connection
-from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models import CharField, Count, Q, QuerySet, Value
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -257,6 +257,8 @@ class PoleGraph:
     change_stamp: str
     built_at: datetime
     _network: Network | None = field(default=None, repr=False, compare=False)
+    # Hubs shown but not followed further (`local_graph`): node id -> its links and events.
+    unexpanded: dict[str, int] = field(default_factory=dict)
 
     @property
     def network(self) -> Network:
@@ -427,28 +429,89 @@ def pole_graph(user: Any | None, stamps: Stamps | None = None) -> PoleGraph:
 Scope = dict[str, set[int]]
 
 
-def local_graph(user: Any, centre: str, *, hops: int) -> PoleGraph:
+# A place or thing with more links and events than this is shown in a person's network but
+# not followed further: a hotel where hundreds of children have been found, a school or a
+# station would otherwise pull thousands of unrelated records into one child's picture (and
+# take tens of seconds). The same idea as the hubs the group search discounts.
+NETWORK_HUB_LIMIT = 50
+
+
+def local_graph(
+    user: Any, centre: str, *, hops: int, hub_limit: int | None = NETWORK_HUB_LIMIT
+) -> PoleGraph:
     """The records within `hops` of `centre` that `user` may see, and every link among them:
-    what a person's network needs, without reading the whole force."""
-    return _collect(user, "", "", scope=_scope_around(user, centre, hops))
+    what a person's network needs, without reading the whole force. Beyond the centre, a
+    place or thing with more than `hub_limit` links and events is a node of the picture but is
+    not followed further (None: follow everything); such hubs are in `graph.unexpanded`."""
+    scope, hubs = _scope_around(user, centre, hops, hub_limit=hub_limit)
+    followed: Scope = {kind: set(ids) for kind, ids in scope.items()}
+    for node in hubs:
+        kind, pk = node.split(":")
+        followed[kind].discard(int(pk))
+    graph = _collect(user, "", "", scope=scope, followed=followed)
+    graph.unexpanded = {node: count for node, count in hubs.items() if node in graph.nodes}
+    return graph
 
 
-def _scope_around(user: Any, centre: str, hops: int) -> Scope:
+def hubs_not_followed(graph: PoleGraph) -> list[NodeInfo]:
+    """The places and things `local_graph` drew but did not follow further, by name."""
+    return sorted((graph.nodes[node] for node in graph.unexpanded), key=lambda n: n.label)
+
+
+def _scope_around(
+    user: Any, centre: str, hops: int, *, hub_limit: int | None = None
+) -> tuple[Scope, dict[str, int]]:
     """Ids within `hops` links or shared events of `centre` (visibility is applied when the
-    graph is built from them)."""
+    graph is built from them), and the hubs not followed (node id -> links and events)."""
     kind, pk = centre.split(":")
     scope: Scope = {"person": set(), "object": set(), "location": set()}
     scope[kind].add(int(pk))
     frontier: Scope = {"person": set(), "object": set(), "location": set()}
     frontier[kind].add(int(pk))
-    for _ in range(hops):
+    hubs: dict[str, int] = {}
+    for hop in range(hops):
+        if hop and hub_limit is not None:
+            for node_kind, node_pk, count in _hub_counts(frontier, hub_limit):
+                frontier[node_kind].discard(node_pk)
+                hubs[f"{node_kind}:{node_pk}"] = count
         found = _neighbour_ids(user, frontier)
         frontier = {k: found[k] - scope[k] for k in scope}
         if not any(frontier.values()):
             break
         for k in scope:
             scope[k] |= frontier[k]
-    return scope
+    return scope, hubs
+
+
+def _hub_counts(frontier: Scope, limit: int) -> list[tuple[str, int, int]]:
+    """The places and things in `frontier` with more than `limit` links and event
+    appearances, with that count (grouped counts over indexed columns; people are never
+    hubs: a person's associates are what a network is for)."""
+    counts: dict[tuple[str, int], int] = defaultdict(int)
+    for kind, participant, column in (
+        ("object", EventObject, "pole_object_id"),
+        ("location", EventLocation, "location_id"),
+    ):
+        ids = frontier[kind]
+        if not ids:
+            continue
+        tallies = [
+            participant.objects.filter(**{f"{column}__in": ids})
+            .values_list(column)
+            .annotate(n=Count("pk"))
+            .order_by(),
+            *(
+                PoleLink.objects.filter(**{f"{side}_{kind}_id__in": ids})
+                .values_list(f"{side}_{kind}_id")
+                .annotate(n=Count("pk"))
+                .order_by()
+                for side in ("from", "to")
+            ),
+        ]
+        for tally in tallies:
+            for pk, n in tally:
+                counts[(kind, pk)] += n
+    return [(kind, pk, n) for (kind, pk), n in sorted(counts.items()) if n > limit]
 
 
 def _neighbour_ids(user: Any, frontier: Scope) -> Scope:
@@ -507,16 +570,19 @@ def _collect(
     change_stamp: str,
     *,
     scope: Scope | None = None,
+    followed: Scope | None = None,
     every_condition: bool = False,
 ) -> PoleGraph:
     """The graph of what `user` may see (None: every record), within `scope` if given.
-    `every_condition` lets every handling-code C report become links: only for the kept
+    `followed` (within `scope`; default all of it) are the records whose events are read: a
+    hub's events reach it through the records followed, and its thousands of others are not
+    read. `every_condition` lets every handling-code C report become links: only for the kept
     community search, whose candidates are checked again for each user before anyone sees
     them."""
     today = timezone.localdate()
     event_rows = Event.objects.all()
     if scope is not None:
-        event_rows = Event.objects.filter(_involving(scope))
+        event_rows = Event.objects.filter(_involving(followed or scope))
     events = {
         row["pk"]: row
         for row in _visible(user, event_rows).values(
@@ -614,11 +680,13 @@ def _collect(
     types = link_types()
     link_rows = PoleLink.objects.all()
     if scope is not None:
-        touching = Q(pk__in=[])
-        for kind, ids in scope.items():
-            if ids:
-                touching |= Q(**{f"from_{kind}_id__in": ids}) | Q(**{f"to_{kind}_id__in": ids})
-        link_rows = link_rows.filter(touching)
+        # Both ends in scope (a link leaving it has an end that is not a node: not drawn).
+        for side in ("from", "to"):
+            inside = Q(pk__in=[])
+            for kind, ids in scope.items():
+                if ids:
+                    inside |= Q(**{f"{side}_{kind}_id__in": ids})
+            link_rows = link_rows.filter(inside)
     # Plain rows, not model instances: a force holds hundreds of thousands of links.
     ends = [
         f"{side}_{kind}_id" for side in ("from", "to") for kind in ("person", "object", "location")

@@ -82,6 +82,7 @@ def person_network(request: HttpRequest, pk: int) -> HttpResponse:
                 (info, nodes[info.link.source], nodes[info.link.target]) for info in picture.links
             ],
             "filters_active": form.filters().active,
+            "hubs": selectors.hubs_not_followed(graph),
             "form": form,
             "path_form": path_form,
             "path": path,
@@ -237,7 +238,8 @@ def person_panel_context(request: HttpRequest, person: Any) -> dict[str, Any] | 
     (a summary; the chart is on the person's Network page)."""
     if not works_with_cases(request.user):
         return None
-    picture = selectors.person_network(request.user, person, audit=False)
+    graph = selectors.local_graph(request.user, f"person:{person.pk}", hops=2)
+    picture = selectors.person_network(request.user, person, audit=False, graph=graph)
     analysis = selectors.analysis_for_page(request.user, picture.centre.id)
     associates = picture.associates()[:5]
     # Like the page's own links and timeline, the panel names related records in passing: the
@@ -251,4 +253,5 @@ def person_panel_context(request: HttpRequest, person: Any) -> dict[str, Any] | 
         "people": len(picture.people),
         "things": len(picture.things),
         "links": len(picture.links),
+        "hubs": selectors.hubs_not_followed(graph),
     }
