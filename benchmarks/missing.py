@@ -17,25 +17,32 @@
    would see them: found mostly at scattered addresses, a fifth at a few hotspot hotels, so
    episodes overlap and share places as they do when children go missing together. Rates are
    printed per wall-clock second and per CPU second (the second is steadier on a shared
-   machine).
+   machine). Last, what keeping the stored missing-together links adds to a write.
 
-List pages at 20,200 episodes (`--pages-only --repeat 10`, p50 / p95, end to end). The machine
-was shared by four helpers throughout, so these are upper bounds and swing by 2-3x run to run:
-                          before (brief)      after, SQLite          after, PostgreSQL
-                                              (load 6-7)             (load 10-11)
-  missing now             -                   30 / 164 ms            48 / 300 ms
-  RHIs due (open)         ~1 s (all 500 rows) 289 / 476 ms           262 / 678 ms
-  repeat missing          -                   53 / 75 ms             62 / 72 ms
-  where found             ~1.9 s              693 / 1,060 ms         651 / 1,055 ms
-  missing together        28.5 s / 3.0 s (PG) 2,010 / 2,548 ms       1,972 / 2,989 ms
-  child's missing panel   -                   221 / 321 ms           294 / 343 ms
-The same SQLite pages at load 11-12 took about three times as long (together 9.9 / 12.9 s).
-The PostgreSQL figures are after ANALYZE (the bulk import leaves the planner without
-statistics: the RHI page took 1.2 s before it). Lists are paged (50 rows; 25 places on "where
-found"), only the page's rows are read and audited; "missing together" still finds every
-pair each request (an SQL window pass picks the ~2,600 of 18,900 episodes that overlap
-another sharing something; the pure rule compares only those), so it and "where found" (which
-audits ~450 names a page) are the pages still over the 500 ms target.
+List pages at 20,200 episodes (`--pages-only --repeat 20`, p50 / p95 ms, end to end), round 3.
+Measured while the lead's CI ran pytest -n 2 on both cores (load average 3.0-3.7), so these are
+upper bounds; the brief's quiet-machine figures for round 2 are in the first column:
+                          round 2, quiet      round 3, SQLite      round 3, PostgreSQL
+                          (SQLite)            (load 3.0-3.1)       (load 3.3-3.7)
+  missing now             17 / 265            25 / 41              42 / 61
+  RHIs due (open)         134 / 201           223 / 355            202 / 258
+  repeat missing          29 / 37             31 / 50              71 / 87
+  where found             436 / 552           370 / 455            388 / 462
+  missing together        1,254 / 1,786       292 / 381            346 / 448
+  child's missing panel   127 / 300           72 / 123             102 / 158
+A PostgreSQL run at load 3.0-4.4 gave where found 400 / 600 and missing together 372 / 460.
+Round 3: "missing together" reads stored links (MissingTogetherLink, vigil.missing.together:
+two overlapping episodes of different children and the place, companion, vehicle or "each
+other" they shared; 2,102 at this scale), kept by the report/return services and the import in
+their transaction, filtered per user by need-to-know and the overlap at the reader's "now";
+the page shows 10 peer groups (the largest join 10-35 children, each audited: 50 groups named
+~580 children and their audit took half the time). "Where found" names 5 children and 5
+companions per place and shows 15 places a page (at most 165 consultations, was ~450), and
+reads when each place was last used for the page's places only. A write's extra cost (rolled
+back, same loads): refreshing one episode's links 8 / 13 ms (SQLite) and 42 / 49 ms (PG), at
+the busiest place (218 episodes) 18 / 43 and 70 / 142 ms; rebuilding all 1.2 s / 2.6 s (an
+import of more than 500 episodes does this). PostgreSQL after ANALYZE of the new table. The
+child's whole person page (other apps' panels) is ~1.4-3 s under this load: not this issue's.
 """
 
 from __future__ import annotations
@@ -340,6 +347,49 @@ def with_database(
         lambda: selectors.child_summary(user, child),
     )
     percentiles("  child's person page (whole page)", page("person_detail", child.pk))
+    together_writes(percentiles)
+
+
+def together_writes(percentiles: Any) -> None:
+    """What keeping the stored missing-together links costs a write: one episode's refresh
+    (as `episode_record_return` does, at the busiest place and at an ordinary one) and a
+    rebuild of them all (as an import of more than REBUILD_ABOVE episodes does); rolled back."""
+    from django.db import transaction
+    from django.db.models import Count
+
+    from vigil.missing.models import MissingEpisode
+    from vigil.missing.together import rebuild_together_links, refresh_together_links
+
+    class Undo(Exception):
+        pass
+
+    def rolled_back(call: Any) -> Any:
+        def run() -> None:
+            with contextlib.suppress(Undo), transaction.atomic():
+                call()
+                raise Undo
+
+        return run
+
+    places = MissingEpisode.objects.exclude(found_at=None).values("found_at_id").order_by()
+    busiest = places.annotate(n=Count("id")).order_by("-n", "found_at_id").first()
+    quietest = places.annotate(n=Count("id")).order_by("n", "found_at_id").first()
+    if busiest is None or quietest is None:
+        return
+    hotspot = MissingEpisode.objects.filter(found_at_id=busiest["found_at_id"]).first()
+    ordinary = MissingEpisode.objects.filter(found_at_id=quietest["found_at_id"]).first()
+    print("stored missing-together links (a write's extra cost, rolled back):")
+    assert hotspot is not None and ordinary is not None
+    percentiles(
+        f"  refresh one episode at the busiest place ({busiest['n']} episodes)",
+        rolled_back(lambda: refresh_together_links([hotspot.pk])),
+    )
+    percentiles("  refresh one episode", rolled_back(lambda: refresh_together_links([ordinary.pk])))
+    started = time.perf_counter()
+    with contextlib.suppress(Undo), transaction.atomic():
+        made = rebuild_together_links()
+        raise Undo
+    print(f"  rebuild all: {made:,} links in {time.perf_counter() - started:.2f} s")
 
 
 def main() -> int:

@@ -48,6 +48,7 @@ def _consulted(person: Any, after: int) -> bool:
 @pytest.fixture
 def small_pages(monkeypatch: pytest.MonkeyPatch) -> int:
     monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
+    monkeypatch.setattr(selectors, "TOGETHER_PAGE_SIZE", 2)
     return 2
 
 

@@ -92,8 +92,8 @@ def test_missing_together_in_the_database_matches_the_rule_over_every_episode(
     investigator: Any, crowd: dict[str, Any]
 ) -> None:
     groups, _ = selectors.missing_together_groups(investigator, now=NOW)
-    spans = selectors._spans(investigator, NOW)
-    found = {(pair.children, tuple(sorted(pair.episodes))) for pair in missing_together(spans, NOW)}
+    pairs = selectors._together_pairs(investigator, NOW)
+    found = {(pair.children, tuple(sorted(pair.episodes))) for pair in pairs}
     assert found == _reference_pairs(NOW)
     linked = {frozenset(int(c) for c in children) for children, _ in found}
     pk = {name: crowd[name].pk for name in ("Amy", "Ben", "Cal", "Dee", "Eve", "Fay", "Gus")}
@@ -106,7 +106,7 @@ def test_missing_together_in_the_database_matches_the_rule_over_every_episode(
     # Peer groups join children linked at least `min_shared_episodes` times (policy).
     assert [[p.pk for p in group.children] for group in groups] == [
         [int(c) for c in group]
-        for group in peer_groups(missing_together(spans, NOW), missing_policy().together_min_shared)
+        for group in peer_groups(pairs, missing_policy().together_min_shared)
     ]
     assert sorted(len(group.children) for group in groups) == (
         [2, 2, 3] if missing_policy().together_min_shared == 1 else [2]

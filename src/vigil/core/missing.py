@@ -495,11 +495,23 @@ def _sharing_candidates(ordered: Sequence[EpisodeSpan], now: datetime) -> list[t
     return sorted(found)
 
 
-def missing_together(spans: Sequence[EpisodeSpan], now: datetime) -> list[TogetherPair]:
-    """Pairs of children whose episodes overlap in time and share a place found, a companion
-    (including each other) or a vehicle. Sorted: most shared episodes first."""
+# An open episode's end for stored links: it may overlap anything that starts later, so links
+# are kept for every "now" and the reader checks the overlap at its own "now".
+OPEN_ENDED = datetime.max.replace(tzinfo=UTC)
+
+# What two episodes shared: "place:ID", "with:ID" (a companion both were found with),
+# "vehicle:ID", or "each other" (one child was found with the other).
+EACH_OTHER = "each other"
+
+
+def together_links(
+    spans: Sequence[EpisodeSpan], now: datetime
+) -> list[tuple[EpisodeSpan, EpisodeSpan, frozenset[str]]]:
+    """Pairs of episodes of different children that overlap in time (open ones running to
+    `now`) and share a place found, a companion (including each other) or a vehicle, with
+    what they shared; the earlier to start first."""
     ordered = sorted(spans, key=lambda s: s.start)
-    pairs: dict[tuple[str, str], TogetherPair] = {}
+    links = []
     for i, j in _sharing_candidates(ordered, now):
         a, b = ordered[i], ordered[j]
         if a.child == b.child or not _overlaps(a, b, now):
@@ -508,14 +520,35 @@ def missing_together(spans: Sequence[EpisodeSpan], now: datetime) -> list[Togeth
         shared |= {f"with:{c}" for c in a.companions & b.companions}
         shared |= {f"vehicle:{v}" for v in a.vehicles & b.vehicles}
         if b.child in a.companions or a.child in b.companions:
-            shared.add("each other")
-        if not shared:
-            continue
-        key = tuple(sorted((a.child, b.child)))
-        pair = pairs.setdefault(key, TogetherPair(children=key))  # type: ignore[arg-type]
-        pair.episodes.append((a.ref, b.ref) if a.child == key[0] else (b.ref, a.ref))
-        pair.shared |= shared
+            shared.add(EACH_OTHER)
+        if shared:
+            links.append((a, b, frozenset(shared)))
+    return links
+
+
+def together_pairs(
+    links: Iterable[tuple[str, str, str, str, Iterable[str]]],
+) -> list[TogetherPair]:
+    """Children missing together from their linked episodes (earlier ref, its child, later
+    ref, its child, what they shared), in start order: one pair per two children, most shared
+    episodes first."""
+    pairs: dict[tuple[str, str], TogetherPair] = {}
+    for a_ref, a_child, b_ref, b_child, shared in links:
+        key = (a_child, b_child) if a_child <= b_child else (b_child, a_child)
+        pair = pairs.setdefault(key, TogetherPair(children=key))
+        refs = (a_ref, b_ref) if a_child == key[0] else (b_ref, a_ref)
+        if not pair.episodes or pair.episodes[-1] != refs:  # one row per shared thing
+            pair.episodes.append(refs)
+        pair.shared |= set(shared)
     return sorted(pairs.values(), key=lambda p: (-len(p.episodes), p.children))
+
+
+def missing_together(spans: Sequence[EpisodeSpan], now: datetime) -> list[TogetherPair]:
+    """Pairs of children whose episodes overlap in time and share a place found, a companion
+    (including each other) or a vehicle. Sorted: most shared episodes first."""
+    return together_pairs(
+        (a.ref, a.child, b.ref, b.child, shared) for a, b, shared in together_links(spans, now)
+    )
 
 
 def peer_groups(pairs: Sequence[TogetherPair], min_shared: int) -> list[list[str]]:

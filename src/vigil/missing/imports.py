@@ -40,6 +40,7 @@ from vigil.core.missing import (
 from vigil.errors import StaleVersionError
 from vigil.missing import services
 from vigil.missing.models import MissingEpisode, ReturnHomeInterview, RhiStatusChange, RiskGrading
+from vigil.missing.together import refresh_together_links
 from vigil.people import services as people_services
 from vigil.people.models import (
     EventLocation,
@@ -805,6 +806,7 @@ def import_missing_export(
                 raise _RollBack
             try:
                 importer.store(plans)
+                refresh_together_links(p.episode.pk for p in plans if p.episode is not None)
             except ValidationError as error:  # a rule only the stored batch can break
                 result.errors.extend(_row_errors(0, error))
                 raise _RollBack from error

@@ -91,6 +91,41 @@ class MissingEpisode(CaseRecord):
         return missing_policy().risk_level(self.risk_level).rank
 
 
+class MissingTogetherLink(models.Model):
+    """Two episodes of different children that overlap in time and share something: a place
+    found, a companion, a vehicle, or each other (one row per thing shared). Derived data kept
+    by the services that record and return episodes and by the import (vigil.missing.together),
+    so "missing together" reads pairs instead of comparing episodes. Kept for every "now" (an
+    open episode counts as running on): the reader checks the overlap at its own "now" and
+    shows a link only when the user may see both episodes, both children and the shared
+    record."""
+
+    class Kind(models.TextChoices):
+        PLACE = "place"
+        WITH = "with"
+        VEHICLE = "vehicle"
+        EACH_OTHER = "each other"
+
+    earlier = models.ForeignKey(MissingEpisode, on_delete=models.CASCADE, related_name="+")
+    later = models.ForeignKey(MissingEpisode, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    place = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    vehicle = models.ForeignKey(
+        PoleObject, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["earlier", "later", "id"]
+
+    def __str__(self) -> str:
+        return f"MP-{self.earlier_id} and MP-{self.later_id}: {self.kind}"
+
+
 class RiskGrading(models.Model):
     """One grading of the episode's missing-person risk (APP Missing persons). Kept as history:
     a re-grading adds a row, it never edits one."""

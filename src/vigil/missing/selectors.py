@@ -18,7 +18,6 @@ from django.db.models import (
     DateTimeField,
     Expression,
     F,
-    IntegerField,
     Max,
     Min,
     Prefetch,
@@ -36,10 +35,10 @@ from vigil.accounts.justification import justification_for
 from vigil.audit.models import Action
 from vigil.audit.services import audit_log_many
 from vigil.core.missing import (
+    EACH_OTHER,
     Companion,
     DerivedIndicator,
     EpisodeFacts,
-    EpisodeSpan,
     RhiState,
     TogetherPair,
     Trend,
@@ -48,13 +47,14 @@ from vigil.core.missing import (
     elapsed_hours,
     episodes_in_window,
     missing_policy,
-    missing_together,
     peer_groups,
     rhi_state,
+    together_pairs,
 )
 from vigil.missing.models import (
     Disclosure,
     MissingEpisode,
+    MissingTogetherLink,
     ReturnHomeInterview,
     RiskGrading,
     episode_ref,
@@ -545,9 +545,11 @@ def _found_with_at(user: Any, place_ids: list[int], since: datetime | None) -> Q
 
 # A hotspot can have hundreds of children found there over a year: the list names this many
 # per place (and counts them all), so the page and its audit stay small at force scale; and
-# shows this many places a page (each row names up to twice WHERE_FOUND_NAMES people).
-WHERE_FOUND_NAMES = 10
-WHERE_FOUND_PAGE_SIZE = 25
+# shows this many places a page (each row names up to twice WHERE_FOUND_NAMES people). Five
+# names and 15 places keep a page's audit to at most 165 consultations at a force's scale (ten
+# names and 25 places made ~450, half the page's time); the place's own page names everyone.
+WHERE_FOUND_NAMES = 5
+WHERE_FOUND_PAGE_SIZE = 15
 
 
 def _by_name(prefix: str) -> Expression:
@@ -563,16 +565,13 @@ def _found(user: Any, since: datetime | None) -> QuerySet[MissingEpisode]:
 
 
 def _where_found_ranked(user: Any, since: datetime | None) -> QuerySet[Any]:
-    """Places ranked in the database by distinct children, then episodes."""
+    """Places ranked in the database by distinct children, then episodes (counts only: at a
+    force's scale there are thousands of places, and the page needs more of just 15)."""
     return (
         _found(user, since)
         .order_by()
         .values("found_at_id")
-        .annotate(
-            n_children=Count("child_id", distinct=True),
-            n_episodes=Count("id"),
-            last=Max("returned_at"),
-        )
+        .annotate(n_children=Count("child_id", distinct=True), n_episodes=Count("id"))
         .order_by("-n_children", "-n_episodes", "found_at_id")
     )
 
@@ -621,6 +620,13 @@ def _where_found_rows(
         return []
     places = Location.objects.in_bulk(place_ids)
     at_top = _found(user, since).filter(found_at_id__in=place_ids)
+    # When each was last used, for the page's places only (the ranking reads every place).
+    last = dict(
+        at_top.order_by()
+        .values("found_at_id")
+        .annotate(last=Max("returned_at"))
+        .values_list("found_at_id", "last")
+    )
     # One episode per (place, child), then the first names at each place.
     firsts = at_top.order_by().values("found_at_id", "child_id").annotate(first=Min("id"))
     children_at: dict[int, list[int]] = defaultdict(list)
@@ -658,7 +664,7 @@ def _where_found_rows(
                 key=lambda item: (-item[1], item[0].full_name, item[0].pk),
             ),
             found_with_count=companion_counts.get(entry["found_at_id"], 0),
-            last_found=entry["last"],
+            last_found=last[entry["found_at_id"]],
         )
         for entry in ranked
     ]
@@ -710,179 +716,77 @@ class PeerGroup:
     pairs: list[TogetherView] = field(default_factory=list)
 
 
-def _window_q(user: Any, now: datetime, child: Person | None, prefix: str = "") -> Q | None:
-    """The visible episodes (at `prefix`) in the look-back; for `child`, only those overlapping
-    one of theirs (nothing else can link to them). None when the child has no such episode."""
+def _together_links(user: Any, now: datetime, child: Person | None) -> QuerySet[Any]:
+    """The stored links (vigil.missing.together) the user may see at `now`: both episodes and
+    both children visible and in the look-back, overlapping at `now` (an open episode runs to
+    it), and the place, companion or vehicle they shared visible (for "each other" the
+    companion is the other child, visible already)."""
     since = now - timedelta(days=missing_policy().together_lookback_days)
-    q = (
-        visibility_q(user, prefix)
-        & visibility_q(user, f"{prefix}child__")
-        & (Q(**{f"{prefix}returned_at__isnull": True}) | Q(**{f"{prefix}returned_at__gte": since}))
-    )
-    if child is None:
-        return q
-    theirs = list(
-        MissingEpisode.objects.filter(visibility_q(user), child=child)
-        .filter(Q(returned_at__isnull=True) | Q(returned_at__gte=since))
-        .values_list("reported_missing_at", "returned_at")
-    )
-    if not theirs:
-        return None
-    overlapping = Q()
-    for start, end in theirs:
-        overlapping |= Q(**{f"{prefix}reported_missing_at__lt": end or now}) & (
-            Q(**{f"{prefix}returned_at__isnull": True}) | Q(**{f"{prefix}returned_at__gt": start})
-        )
-    return q & overlapping
+    moment = Value(now, output_field=DateTimeField())
 
-
-_TOGETHER_CANDIDATES_SQL = """
-WITH k(ep, kind, thing, s, e) AS ({keyed})
-SELECT DISTINCT ep FROM (
-    SELECT ep, s, e,
-        LEAD(s) OVER (PARTITION BY kind, thing ORDER BY s, ep) AS next_start,
-        MAX(e) OVER (
-            PARTITION BY kind, thing ORDER BY s, ep ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-        ) AS earlier_end
-    FROM k
-) ordered WHERE next_start < e OR earlier_end > s
-"""
-
-
-_KEYED_PART = "SELECT * FROM ({sql}) p{n}"
-
-
-def _together_candidates(user: Any, now: datetime) -> list[int]:
-    """The visible episodes in the look-back that overlap another sharing something with them:
-    a visible place found, a person (a visible companion, or the child one was found with)
-    or a vehicle. Found in the database in one pass over the episodes sorted by each thing
-    they have (an episode overlaps another with the same thing if the next to start begins
-    before it ends, or one that started earlier ends after it starts), so only these are
-    read and compared by the pure rule. A superset: `missing_together` decides."""
-    window = _window_q(user, now, None)
-    ends = _window_q(user, now, None, "missingepisode__")
-    assert window is not None and ends is not None  # only None for a child
-    end = Coalesce("returned_at", Value(now, output_field=DateTimeField()))
-    visible = MissingEpisode.objects.filter(window).order_by()
-    through_end = Coalesce("missingepisode__returned_at", Value(now, output_field=DateTimeField()))
-
-    def keyed(queryset: QuerySet[Any], kind: int, ep: str, thing: str, s: str, e: Any) -> Any:
+    def window(prefix: str) -> Q:
         return (
-            queryset.order_by()
-            .annotate(
-                k_ep=F(ep),
-                k_kind=Value(kind, output_field=IntegerField()),
-                k_thing=F(thing),
-                k_s=F(s),
-                k_e=e,
+            visibility_q(user, prefix)
+            & visibility_q(user, f"{prefix}child__")
+            & (
+                Q(**{f"{prefix}returned_at__isnull": True})
+                | Q(**{f"{prefix}returned_at__gte": since})
             )
-            .values_list("k_ep", "k_kind", "k_thing", "k_s", "k_e")
         )
 
-    parts = [
-        keyed(
-            visible.filter(found_at__isnull=False).filter(visibility_q(user, "found_at__")),
-            0,
-            "id",
-            "found_at_id",
-            "reported_missing_at",
-            end,
-        ),
-        keyed(visible, 1, "id", "child_id", "reported_missing_at", end),
-        keyed(
-            MissingEpisode.found_with.through.objects.filter(ends, visibility_q(user, "person__")),
-            1,
-            "missingepisode_id",
-            "person_id",
-            "missingepisode__reported_missing_at",
-            through_end,
-        ),
-        keyed(
-            MissingEpisode.vehicles.through.objects.filter(
-                ends, visibility_q(user, "poleobject__")
-            ),
-            2,
-            "missingepisode_id",
-            "poleobject_id",
-            "missingepisode__reported_missing_at",
-            through_end,
-        ),
-    ]
+    kind = MissingTogetherLink.Kind
+    links = MissingTogetherLink.objects.filter(
+        window("earlier__"),
+        window("later__"),
+        Q(earlier__reported_missing_at__lt=Coalesce("later__returned_at", moment)),
+        Q(later__reported_missing_at__lt=Coalesce("earlier__returned_at", moment)),
+        Q(kind=kind.EACH_OTHER)
+        | (Q(kind=kind.PLACE) & visibility_q(user, "place__"))
+        | (Q(kind=kind.WITH) & visibility_q(user, "person__"))
+        | (Q(kind=kind.VEHICLE) & visibility_q(user, "vehicle__")),
+    )
+    if child is not None:
+        links = links.filter(Q(earlier__child=child) | Q(later__child=child))
+    return links
+
+
+def _together_pairs(user: Any, now: datetime, child: Person | None = None) -> list[TogetherPair]:
+    """Children missing together, from the stored links the user may see (one read), in the
+    pure rule's terms: `missing_together` over the episodes they may see gives the same."""
     try:
-        compiled = [part.query.sql_with_params() for part in parts]
+        rows = list(
+            _together_links(user, now, child)
+            .order_by("earlier__reported_missing_at", "earlier_id", "later_id")
+            .values_list(
+                "earlier_id",
+                "earlier__child_id",
+                "later_id",
+                "later__child_id",
+                "kind",
+                "place_id",
+                "person_id",
+                "vehicle_id",
+            )
+        )
     except EmptyResultSet:  # a user who sees no case records at all
         return []
-    sql = _TOGETHER_CANDIDATES_SQL.format(
-        keyed=" UNION ALL ".join(
-            _KEYED_PART.format(sql=part_sql, n=n) for n, (part_sql, _) in enumerate(compiled)
+    shared: dict[tuple[int, int], set[str]] = defaultdict(set)
+    children: dict[tuple[int, int], tuple[int, int]] = {}
+    for earlier, earlier_child, later, later_child, kind, place, person, vehicle in rows:
+        children[earlier, later] = (earlier_child, later_child)
+        shared[earlier, later].add(
+            EACH_OTHER
+            if kind == MissingTogetherLink.Kind.EACH_OTHER
+            else f"place:{place}"
+            if kind == MissingTogetherLink.Kind.PLACE
+            else f"with:{person}"
+            if kind == MissingTogetherLink.Kind.WITH
+            else f"vehicle:{vehicle}"
         )
+    return together_pairs(
+        (episode_ref(a), str(children[a, b][0]), episode_ref(b), str(children[a, b][1]), items)
+        for (a, b), items in shared.items()
     )
-    params = [param for _, part_params in compiled for param in part_params]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
-
-
-def _spans(
-    user: Any, now: datetime, child: Person | None = None, *, only: list[int] | None = None
-) -> list[EpisodeSpan]:
-    """The visible episodes in the look-back as the pure rule's spans, naming the places,
-    companions and vehicles the user may see by id. Four reads, each a join filtered by
-    need-to-know (an IN over the visible episodes is planned badly by SQLite), however many
-    episodes there are; the rule (`missing_together`) then compares only episodes that share
-    something."""
-    window = _window_q(user, now, child)
-    ends = _window_q(user, now, child, "missingepisode__")
-    if window is None or ends is None:
-        return []
-    if only is not None:  # the candidates `_together_candidates` found
-        window &= Q(pk__in=only)
-        ends &= Q(missingepisode_id__in=only)
-    episodes_in = MissingEpisode.objects.filter(window).order_by()
-    rows = list(
-        episodes_in.values_list(
-            "id", "child_id", "reported_missing_at", "returned_at", "found_at_id"
-        )
-    )
-    if not rows:
-        return []
-    found_at = {place for *_, place in rows if place is not None}
-    visible_places = (
-        set(
-            Location.objects.filter(visibility_q(user), pk__in=found_at)
-            .order_by()
-            .values_list("pk", flat=True)
-        )
-        if found_at
-        else set()
-    )
-    companions: dict[int, set[str]] = defaultdict(set)
-    for episode_id, person_id in (
-        MissingEpisode.found_with.through.objects.filter(ends, visibility_q(user, "person__"))
-        .order_by()
-        .values_list("missingepisode_id", "person_id")
-    ):
-        companions[episode_id].add(str(person_id))
-    vehicles: dict[int, set[str]] = defaultdict(set)
-    for episode_id, vehicle_id in (
-        MissingEpisode.vehicles.through.objects.filter(ends, visibility_q(user, "poleobject__"))
-        .order_by()
-        .values_list("missingepisode_id", "poleobject_id")
-    ):
-        vehicles[episode_id].add(str(vehicle_id))
-    nothing: frozenset[str] = frozenset()
-    return [
-        EpisodeSpan(
-            ref=episode_ref(pk),
-            child=str(child_id),
-            start=start,
-            end=end,
-            places=frozenset((str(place),)) if place in visible_places else nothing,
-            companions=frozenset(companions[pk]) if pk in companions else nothing,
-            vehicles=frozenset(vehicles[pk]) if pk in vehicles else nothing,
-        )
-        for pk, child_id, start, end, place in rows
-    ]
 
 
 def _together_views(pairs: Sequence[TogetherPair]) -> list[TogetherView]:
@@ -939,13 +843,19 @@ def _peer_groups(groups: Sequence[list[str]], pairs: Sequence[TogetherPair]) -> 
     ]
 
 
+# Peer groups a page: the largest groups at a force's scale join 10 to 35 children each, every
+# one named and audited, so 50 groups put ~580 children (and ~700 pair lines) on the first page
+# and their audit took half its time; 10 groups name ~200.
+TOGETHER_PAGE_SIZE = 10
+
+
 def missing_together_page(
     user: Any, *, page: PageNumber = 1, now: datetime | None = None
 ) -> ListPage[PeerGroup]:
     """One page of the peer groups who go missing together (largest first): every pair is
     found to make the groups, but only the page's children are read and audited."""
     now = now or timezone.now()
-    pairs = missing_together(_spans(user, now, only=_together_candidates(user, now)), now)
+    pairs = _together_pairs(user, now)
     groups = peer_groups(pairs, missing_policy().together_min_shared)
 
     def build(on_page: list[list[str]]) -> list[PeerGroup]:
@@ -953,7 +863,7 @@ def missing_together_page(
         audit_shown(user, [("person", p.pk) for g in made for p in g.children], "missing together")
         return made
 
-    return _paged(groups, page, build)
+    return _paged(groups, page, build, TOGETHER_PAGE_SIZE)
 
 
 def missing_together_groups(
@@ -964,8 +874,7 @@ def missing_together_groups(
     companion or a vehicle (policy: missing_together). For `child` only the episodes that
     overlap theirs are compared, so no groups are given (they would be partial)."""
     now = now or timezone.now()
-    only = _together_candidates(user, now) if child is None else None
-    pairs = missing_together(_spans(user, now, child, only=only), now)
+    pairs = _together_pairs(user, now, child)
     groups = (
         _peer_groups(peer_groups(pairs, missing_policy().together_min_shared), pairs)
         if child is None

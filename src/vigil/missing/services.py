@@ -37,6 +37,7 @@ from vigil.missing.models import (
     RhiStatusChange,
     RiskGrading,
 )
+from vigil.missing.together import refresh_together_links
 from vigil.people import services as people_services
 from vigil.people.models import (
     EventLocation,
@@ -334,6 +335,7 @@ def episode_report(
         object_id=episode.pk,
         detail={"child": child.pk, "risk_level": risk_level},
     )
+    refresh_together_links([episode.pk])
     sync_missing_flags(acting_user, [child.pk])
     return episode
 
@@ -441,6 +443,7 @@ def episode_record_return(
     unique_vehicles = list(dict.fromkeys(vehicles))
     current.found_with.set(unique_people)
     current.vehicles.set(unique_vehicles)
+    refresh_together_links([current.pk])
 
     child = current.child
     event = current.event

@@ -1,4 +1,5 @@
-"""`vigil missing import FILE.csv --user NAME` and `vigil missing rhi-due --json --user NAME`.
+"""`vigil missing import FILE.csv --user NAME` and `vigil missing rhi-due --json --user NAME`;
+`vigil missing rebuild-together --user NAME` recomputes the stored missing-together links.
 
 Both act as a named user, so the access layer and the audit log treat the command like the
 screens: the import is stored under the user's agency, and the due list shows what they may see.
@@ -12,23 +13,25 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 from django.utils import timezone
 
 from vigil.accounts.access import works_with_cases
 from vigil.accounts.models import User
 from vigil.core.missing import uk_time
 from vigil.missing import imports, selectors
+from vigil.missing.together import rebuild_together_links
 
 
 class Command(BaseCommand):
     help = (
         "Missing episodes. `import FILE.csv`: import a force missing-persons export (all or "
         "nothing; exit 2 with the row report on bad input). `rhi-due`: return home interviews "
-        "due or overdue now."
+        "due or overdue now. `rebuild-together`: recompute the stored missing-together links."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("operation", choices=["import", "rhi-due"])
+        parser.add_argument("operation", choices=["import", "rhi-due", "rebuild-together"])
         parser.add_argument("file", nargs="?", help="The CSV export (import only)")
         parser.add_argument("--user", required=True, help="Username to act as (audited)")
         parser.add_argument("--json", action="store_true", help="Print JSON")
@@ -39,6 +42,12 @@ class Command(BaseCommand):
             raise CommandError(f"{options['user']}: no such user with case access", returncode=2)
         if options["operation"] == "import":
             self._import(user, options)
+        elif options["operation"] == "rebuild-together":
+            # Derived data only (no case record changes): after loading episodes some other
+            # way than the services or the import.
+            with transaction.atomic():
+                made = rebuild_together_links()
+            self.stdout.write(f"{made:,} missing-together links stored")
         else:
             self._due(user, options)
 
