@@ -487,7 +487,7 @@ def _hub_counts(frontier: Scope, limit: int) -> list[tuple[str, int, int]]:
     """The places and things in `frontier` with more than `limit` links and event
     appearances, with that count (grouped counts over indexed columns; people are never
     hubs: a person's associates are what a network is for)."""
-    counts: dict[tuple[str, int], int] = defaultdict(int)
+    tallies: list[QuerySet[Any]] = []
     for kind, participant, column in (
         ("object", EventObject, "pole_object_id"),
         ("location", EventLocation, "location_id"),
@@ -495,22 +495,25 @@ def _hub_counts(frontier: Scope, limit: int) -> list[tuple[str, int, int]]:
         ids = frontier[kind]
         if not ids:
             continue
-        tallies = [
+        tallies.append(
             participant.objects.filter(**{f"{column}__in": ids})
+            .order_by()
             .values_list(column)
-            .annotate(n=Count("pk"))
-            .order_by(),
-            *(
-                PoleLink.objects.filter(**{f"{side}_{kind}_id__in": ids})
-                .values_list(f"{side}_{kind}_id")
-                .annotate(n=Count("pk"))
-                .order_by()
-                for side in ("from", "to")
-            ),
-        ]
-        for tally in tallies:
-            for pk, n in tally:
-                counts[(kind, pk)] += n
+            .annotate(n=Count("pk"), kind=Value(kind))
+        )
+        tallies.extend(
+            PoleLink.objects.filter(**{f"{side}_{kind}_id__in": ids})
+            .order_by()
+            .values_list(f"{side}_{kind}_id")
+            .annotate(n=Count("pk"), kind=Value(kind))
+            for side in ("from", "to")
+        )
+    if not tallies:
+        return []
+    # One statement for every tally: a person's page pays one query for this, not six.
+    counts: dict[tuple[str, int], int] = defaultdict(int)
+    for pk, n, kind in tallies[0].union(*tallies[1:], all=True):
+        counts[(kind, pk)] += n
     return [(kind, pk, n) for (kind, pk), n in sorted(counts.items()) if n > limit]
 
 
