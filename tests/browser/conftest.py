@@ -4,16 +4,47 @@ server."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
 # body are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("VIGIL_CHROMIUM", "/usr/bin/chromium")
+
+
+class OneRequestAtATimeServer(ThreadedWSGIServer):
+    """Django's threaded live server, answering one request at a time.
+
+    On SQLite the live server's threads share the test's in-memory connection; two pages
+    fetched at once (a chart and its data) then run on one connection, and a savepoint opened
+    while the other request still reads fails ("cannot open savepoint - SQL statements in
+    progress"). Browsers keep several connections open, so the server stays threaded; only
+    the application call, body included, is serialised."""
+
+    def set_app(self, application: Any) -> None:
+        lock = threading.Lock()
+
+        def serialised(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+            with lock:
+                response = application(environ, start_response)
+                try:
+                    return [b"".join(response)]
+                finally:
+                    close = getattr(response, "close", None)
+                    if close is not None:
+                        close()
+
+        super().set_app(serialised)
+
+
+LiveServerThread.server_class = OneRequestAtATimeServer
 
 
 @pytest.fixture(scope="session")
