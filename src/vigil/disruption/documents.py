@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import weasyprint
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -34,6 +33,8 @@ BreachableTool = (
 def render_pdf(template: str, context: dict[str, Any], *, base_url: str) -> bytes:
     """A document template rendered to PDF with the print stylesheet (a file, not inline CSS:
     the site's Content-Security-Policy forbids inline styles)."""
+    import weasyprint  # 1.9 s to import: only when a document is asked for
+
     html = render_to_string(template, context)
     css = finders.find("disruption/notice-pdf.css")
     stylesheets = [weasyprint.CSS(filename=css)] if isinstance(css, str) else []
