@@ -12,8 +12,10 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from tests.factories import PersonFactory
+from vigil.audit import views as audit_views
 from vigil.audit.models import Action, AuditEntry
 from vigil.audit.triggers import remove_triggers
 from vigil.people import selectors
@@ -71,6 +73,28 @@ def test_a_users_activity_over_a_period(outsider, looked_at):
     earlier = {**query, "end_2": today.year - 1, "start_2": today.year - 1}
     html = signed_in(outsider).get(reverse("audit_user"), earlier).content.decode()
     assert "Nothing in the log" in html
+
+
+def test_a_users_activity_pages_keep_the_period(outsider, looked_at, monkeypatch):
+    monkeypatch.setattr(audit_views, "PAGE_SIZE", 2)
+    today = date.today()
+    query = {"username": "analyst", "start_0": today.day, "start_1": today.month}
+    query |= {"start_2": today.year, "end_0": today.day, "end_1": today.month}
+    query |= {"end_2": today.year}
+    total = AuditEntry.objects.filter(username="analyst").count()
+    assert total >= 3
+    client = signed_in(outsider)
+    first = client.get(reverse("audit_user"), query).content.decode()
+    kept = urlencode(query).replace("&", "&amp;")
+    # Newest first, so the links read "Newer" and "Older" (GOV.UK pagination otherwise).
+    assert f'href="?{kept}&amp;page=2" rel="next"' in first
+    assert 'Older<span class="govuk-visually-hidden"> entries</span>' in first
+    assert 'rel="prev"' not in first and 'aria-label="Page 1" aria-current="page"' in first
+    assert f"Showing <b>1</b> to <b>2</b> of <b>{total}</b> entries" in first
+    second = client.get(reverse("audit_user"), {**query, "page": "2"}).content.decode()
+    assert f'href="?{kept}&amp;page=1" rel="prev"' in second
+    assert 'Newer<span class="govuk-visually-hidden"> entries</span>' in second
+    assert "Showing <b>3</b> to " in second
 
 
 @pytest.mark.parametrize(

@@ -85,7 +85,12 @@ def test_interview_pages_keep_the_filters(investigator: Any, small_pages: int) -
     assert "Showing <b>1</b> to <b>2</b> of <b>3</b> interviews" in text
     assert "?show=open&amp;area=&amp;page=2" in text
     page = selectors.interviews_page(investigator, show="open", page=2)
-    assert (page.number, page.total, len(page.rows), page.has_next) == (2, 3, 1, False)
+    assert (page.number, page.paginator.count, len(page.object_list), page.has_next()) == (
+        2,
+        3,
+        1,
+        False,
+    )
 
 
 def test_repeat_missing_counts_in_the_database_as_the_rule_does_at_its_edges(
@@ -121,8 +126,8 @@ def test_repeat_missing_counts_in_the_database_as_the_rule_does_at_its_edges(
         assert row.trend == missing_trend(times, now, policy.repeat_window_days)
         assert row.last_reported == max(t for t in times if t > now - 2 * window)
     page = selectors.repeat_missing_page(investigator, now=now)
-    assert [row.child.pk for row in page.rows] == list(rows)
-    assert page.total == len(rows)
+    assert [row.child.pk for row in page.object_list] == list(rows)
+    assert page.paginator.count == len(rows)
 
 
 def test_where_found_cuts_the_people_found_with_in_the_database(
@@ -139,7 +144,7 @@ def test_where_found_cuts_the_people_found_with_in_the_database(
         episode = report(investigator, kid, start)
         record_return(investigator, episode, start + timedelta(hours=3), found_at=hotel,
                       found_with=with_)  # fmt: skip
-    row = selectors.where_found_page(investigator).rows[0]
+    row = selectors.where_found_page(investigator).object_list[0]
     # Most often first, then by name; all three counted.
     assert [(p.given_names, n) for p, n in row.found_with] == [("Zed", 3), ("Mo", 2)]
     assert (row.found_with_count, row.more_found_with) == (3, 1)
@@ -165,11 +170,11 @@ def test_missing_together_pages_groups_and_never_counts_a_hidden_child(
     hidden = kids["A2"]
     restrict_record(acting_user=investigator, record=hidden, reason="Witness protection")
     page = selectors.missing_together_page(investigator)
-    assert (page.total, len(page.rows), page.num_pages) == (3, 2, 2)
+    assert (page.paginator.count, len(page.object_list), page.paginator.num_pages) == (3, 2, 2)
     # The colleague cannot see A2: the pair with B2 is neither shown nor counted.
     seen = selectors.missing_together_page(colleague, page=2)
-    assert (seen.total, seen.number, seen.num_pages) == (2, 1, 1)
-    everyone = [child.pk for group in seen.rows for child in group.children]
+    assert (seen.paginator.count, seen.number, seen.paginator.num_pages) == (2, 1, 1)
+    everyone = [child.pk for group in seen.object_list for child in group.children]
     assert hidden.pk not in everyone and kids["B2"].pk not in everyone
     text = client_for(colleague).get(reverse("missing_together")).content.decode()
     assert "Showing <b>1</b> to <b>2</b> of <b>2</b> peer groups" in text

@@ -119,8 +119,10 @@ def test_a_pair_made_only_by_a_hidden_place_is_neither_shown_nor_counted(
         episode = report(investigator, kid, start + timedelta(hours=hours))
         record_return(investigator, episode, start + timedelta(hours=6), found_at=hotel)
     restrict_record(acting_user=investigator, record=hotel, reason="Covert operation")
-    assert [len(g.children) for g in selectors.missing_together_page(investigator).rows] == [2]
-    assert selectors.missing_together_page(colleague).total == 0
+    assert [len(g.children) for g in selectors.missing_together_page(investigator).object_list] == [
+        2
+    ]
+    assert selectors.missing_together_page(colleague).paginator.count == 0
     assert selectors.missing_together_groups(colleague, child=amy) == ([], [])
     # Found at the same open park as well: the colleague sees the pair, by the park alone.
     for kid, hours in ((amy, 24), (ben, 25)):

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import csv
 from datetime import date
-from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,7 +31,7 @@ def _require_auditor(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _page(request: HttpRequest, entries: QuerySet[AuditEntry]) -> Any:
+def _page(request: HttpRequest, entries: QuerySet[AuditEntry]) -> Page[AuditEntry]:
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     roles = dict(Role.choices)
     for entry in page.object_list:
@@ -75,7 +74,6 @@ def audit_person(request: HttpRequest, pk: int) -> HttpResponse:
             "title": f"Who has looked at P-{pk}",
             "caption": "Every processing of this person's record, newest first",
             "page": page,
-            "total": page.paginator.count,
             "export": reverse("audit_person_export", args=[pk]),
         },
     )
@@ -137,9 +135,7 @@ def audit_user(request: HttpRequest) -> HttpResponse:
             "title": f"What {data['username']} did",
             "caption": f"{data['start']:%-d %B %Y} to {data['end']:%-d %B %Y}, newest first",
             "page": page,
-            "total": page.paginator.count,
             "export": f"{reverse('audit_user_export')}?{request.GET.urlencode()}",
-            "query": request.GET.urlencode(),
         },
     )
 

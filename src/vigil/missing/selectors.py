@@ -8,10 +8,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from django.core.exceptions import EmptyResultSet
-from django.core.paginator import Paginator
+from django.core.paginator import Page
 from django.db import connection
 from django.db.models import (
     Count,
@@ -61,6 +61,7 @@ from vigil.missing.models import (
 )
 from vigil.people import selectors as people_selectors
 from vigil.people.models import LOCATIONS_OF_CONCERN, Location, Person, PoleObject
+from vigil.web.pagination import PageNumber, paginate
 
 
 def audit_shown(
@@ -125,45 +126,6 @@ def _visible_place_ids(user: Any, places: Iterable[Location | None]) -> set[int]
 PAGE_SIZE = 50
 
 R = TypeVar("R")
-PageNumber = int | str | None  # as given in ?page=: anything not a page number means page 1
-
-
-@dataclass
-class ListPage(Generic[R]):
-    """One page of a list: its rows, which page it is and how many rows the list has."""
-
-    rows: list[R]
-    number: int
-    total: int
-    per_page: int = PAGE_SIZE
-
-    @property
-    def num_pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def first(self) -> int:
-        return 0 if not self.total else (self.number - 1) * self.per_page + 1
-
-    @property
-    def last(self) -> int:
-        return min(self.total, self.number * self.per_page)
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.num_pages
-
-    @property
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_page_number(self) -> int:
-        return self.number + 1
 
 
 def _paged(
@@ -171,13 +133,9 @@ def _paged(
     number: PageNumber,
     build: Callable[[list[Any]], list[R]],
     per_page: int | None = None,
-) -> ListPage[R]:
-    """Page `number` of `items` (a queryset, counted and sliced in the database, or a list),
-    its rows made by `build`. A page number that is not a number gives the first page, one past
-    the end the last (Django's Paginator.get_page)."""
-    size = per_page or PAGE_SIZE
-    page = Paginator(items, size).get_page(number)
-    return ListPage(build(list(page.object_list)), page.number, page.paginator.count, size)
+) -> Page[R]:
+    """Page `number` of `items`, its rows (only those) read and audited by `build`."""
+    return paginate(items, number, per_page or PAGE_SIZE, build)
 
 
 # --- One episode ------------------------------------------------------------------------------
@@ -327,7 +285,7 @@ def missing_now(user: Any, *, now: datetime | None = None) -> list[MissingNowRow
 
 def missing_now_page(
     user: Any, *, page: PageNumber = 1, now: datetime | None = None
-) -> ListPage[MissingNowRow]:
+) -> Page[MissingNowRow]:
     """One page of `missing_now`: only its rows are read and audited."""
     moment = now or timezone.now()
     return _paged(
@@ -406,7 +364,7 @@ def interviews_page(
     area: str = "",
     page: PageNumber = 1,
     now: datetime | None = None,
-) -> ListPage[RhiRow]:
+) -> Page[RhiRow]:
     """One page of `interviews`, filtered the same way."""
     moment = now or timezone.now()
     queryset = _interviews_queryset(user, show=show, agency_id=agency_id, area=area, now=moment)
@@ -494,7 +452,7 @@ def repeat_missing(
 
 def repeat_missing_page(
     user: Any, *, page: PageNumber = 1, now: datetime | None = None
-) -> ListPage[RepeatRow]:
+) -> Page[RepeatRow]:
     """One page of `repeat_missing`."""
     queryset = _repeat_queryset(user, now or timezone.now(), None, None)
     return _paged(queryset, page, lambda found: _repeat_rows(user, found))
@@ -688,7 +646,7 @@ def where_found(
 
 def where_found_page(
     user: Any, *, page: PageNumber = 1, since: datetime | None = None
-) -> ListPage[WhereFoundRow]:
+) -> Page[WhereFoundRow]:
     """One page of `where_found`. The ranking is read once (one row per place) and paged
     here: counting the places in SQL would group every episode a second time."""
     return _paged(
@@ -851,7 +809,7 @@ TOGETHER_PAGE_SIZE = 10
 
 def missing_together_page(
     user: Any, *, page: PageNumber = 1, now: datetime | None = None
-) -> ListPage[PeerGroup]:
+) -> Page[PeerGroup]:
     """One page of the peer groups who go missing together (largest first): every pair is
     found to make the groups, but only the page's children are read and audited."""
     now = now or timezone.now()

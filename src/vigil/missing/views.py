@@ -72,7 +72,7 @@ def missing_now(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "missing/missing_now.html",
-        {"page": page, "rows": page.rows, "noun": "children", "section": "now"},
+        {"page": page, "rows": page.object_list, "section": "now"},
     )
 
 
@@ -97,8 +97,7 @@ def interviews(request: HttpRequest) -> HttpResponse:
         "missing/interviews.html",
         {
             "page": page,
-            "rows": page.rows if page else [],
-            "noun": "interviews",
+            "rows": page.object_list if page else [],
             "form": form,
             "show": show,
             "section": "interviews",
@@ -116,8 +115,7 @@ def repeat_missing(request: HttpRequest) -> HttpResponse:
         "missing/repeat.html",
         {
             "page": page,
-            "rows": page.rows,
-            "noun": "children",
+            "rows": page.object_list,
             "policy": missing_policy(),
             "section": "repeat",
         },
@@ -131,7 +129,7 @@ def where_found(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "missing/where_found.html",
-        {"page": page, "rows": page.rows, "noun": "places", "section": "where"},
+        {"page": page, "rows": page.object_list, "section": "where"},
     )
 
 
@@ -144,8 +142,7 @@ def missing_together(request: HttpRequest) -> HttpResponse:
         "missing/together.html",
         {
             "page": page,
-            "groups": page.rows,
-            "noun": "peer groups",
+            "groups": page.object_list,
             "policy": missing_policy(),
             "section": "together",
         },

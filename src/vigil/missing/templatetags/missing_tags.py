@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
-from django.template import Context
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -59,33 +56,3 @@ def hours_left(state: RhiState | None) -> str:
         return ""
     span = describe_duration(abs(state.hours_left))
     return f"{span} overdue" if state.hours_left < 0 else f"in {span}"
-
-
-# --- Pages of a list (GOV.UK pagination) ------------------------------------------------------
-
-
-@register.simple_tag(takes_context=True)
-def page_query(context: Context, number: int) -> str:
-    """The current query string (the list's filters) with `page` set to `number`."""
-    query = context["request"].GET.copy()
-    query["page"] = str(number)
-    return str(query.urlencode())
-
-
-@register.filter
-def page_items(page: Any) -> list[int | None]:
-    """The page numbers to offer: the first, the last and those around the current page, with
-    None where a run is left out (shown as an ellipsis)."""
-    wanted = {1, page.num_pages, page.number - 1, page.number, page.number + 1}
-    items: list[int | None] = []
-    for number in sorted(n for n in wanted if 1 <= n <= page.num_pages):
-        if items and items[-1] is not None and number - items[-1] > 1:
-            items.append(None)
-        items.append(number)
-    return items
-
-
-@register.filter
-def thousands(value: int) -> str:
-    """1234 -> '1,234' (GOV.UK style for counts)."""
-    return f"{value:,}"
