@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 import pytest
@@ -362,6 +363,24 @@ def test_the_caseload_list_runs_a_fixed_number_of_queries(investigator: Any) -> 
         response = client.get(reverse("screening_caseload"))
     assert response.content.decode().count('href="/people/') >= 10
     assert len(many) == len(few), [q["sql"][:120] for q in many.captured_queries]
+
+
+def test_the_caseload_pages_keep_the_filters_and_audit_only_the_page_shown(
+    investigator: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vigil.safeguarding import views
+
+    monkeypatch.setattr(views, "CASELOAD_PAGE_SIZE", 2)
+    _screen_children(investigator, 5)
+    client = client_for(investigator)
+    before = AuditEntry.objects.filter(action=Action.CONSULTATION, object_type="person").count()
+    body = client.get(reverse("screening_caseload"), {"view": "all", "page": "2"}).content.decode()
+    shown = AuditEntry.objects.filter(action=Action.CONSULTATION, object_type="person").count()
+    assert shown - before == 2
+    assert len(set(re.findall(r'href="/people/(\d+)/#panel-cse-screening"', body))) == 2
+    assert 'aria-current="page"' in body
+    assert "Showing <b>3</b> to <b>4</b> of <b>5</b>" in body
+    assert "view=all&amp;page=3" in body and "view=all&amp;page=1" in body
 
 
 def test_caseload_filters_and_the_export_is_a_disclosure(

@@ -495,6 +495,8 @@ def render_screening_pdf(request: HttpRequest, child: Person, result: ScreeningR
 
 # --- Caseload -----------------------------------------------------------------------------------
 
+CASELOAD_PAGE_SIZE = 50
+
 
 def _caseload_filters(request: HttpRequest) -> tuple[CaseloadFilterForm, selectors.CaseloadFilters]:
     user = request.user
@@ -524,7 +526,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     _require_case_worker(request)
     form, filters = _caseload_filters(request)
     rows = selectors.caseload(request.user, filters)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = Paginator(rows, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
     selectors.log_people_shown(request.user, [row.child for row in shown], via="screening caseload")
     query = request.GET.copy()
