@@ -279,17 +279,23 @@ class SearchResults:
     people_total: int
     objects: list[PoleObject]
     locations: list[Location]
+    # True when there are more people than `people_total` (PEOPLE_COUNT_LIMIT): a common name
+    # is counted only so far ("more than 200 found").
+    people_total_is_lower_bound: bool = False
+
+    @property
+    def people_found(self) -> str:
+        """'23 found', 'more than 200 found'."""
+        if self.people_total_is_lower_bound:
+            return f"more than {self.people_total:,} found"
+        return f"{self.people_total:,} found"
 
 
-def _name_candidates(user: Any, text: str) -> tuple[QuerySet[Person], Any, list[str]] | None:
-    """People matching every name token (names, aliases, nicknames; exact, nickname group,
-    sound-alike or prefix), found by the database's full-text index (people.name_index), with
-    the score expression that ranks them. None when the text has no name tokens."""
-    query = NameQuery.parse(text)
-    if query is None:
-        return None
-    people = visible_records(user, Person.objects.filter(query.matches(connection.vendor)))
-    return people, query.score(), query.token_texts
+# Name matches are counted up to here ("more than 200 found"; 8 pages): counting all 23,845
+# matches of 'William Williams' at a million records costs more than the search, and a name
+# that common needs a date of birth or an age range to narrow it. Up to this many matches are
+# also ranked in one query; more are paged a score at a time (NameQuery.levels).
+PEOPLE_COUNT_LIMIT = 200
 
 
 def _page(
@@ -306,6 +312,66 @@ def _page(
     if found:
         return found, int(getattr(found[0], "search_total"))  # noqa: B009 - an annotation
     return [], people.count() if page > 1 else 0
+
+
+def _name_page(
+    people: QuerySet[Person], query: NameQuery, page: int, page_size: int
+) -> tuple[list[Person], int, bool]:
+    """One page of the people in `people` (need-to-know applied) whose names match, best score
+    first then oldest record first, with how many were found (counted up to PEOPLE_COUNT_LIMIT;
+    the flag says there are more).
+
+    Two phases. First the index alone gives the ids of up to PEOPLE_COUNT_LIMIT + 1 matches
+    (close matches first: a common name has more of those than the limit, and they come from
+    short index entries), and need-to-know counts those. If that is every match, they are
+    ranked in one query. Otherwise (a common name) the page is taken a score at a time, each
+    score an index query of its own read in id order only as far as the page needs: the exact
+    full-name matches come first and tens of thousands of near matches are never ranked."""
+    vendor = connection.vendor
+    limit = PEOPLE_COUNT_LIMIT
+
+    def shown(ids: list[int]) -> int:
+        return people.filter(pk__in=ids).order_by().count()
+
+    close = query.first_ids(vendor, limit + 1, level=query.close_matches())
+    if len(close) > limit and shown(close) > limit:
+        total, more = limit, True
+    else:
+        ids = query.first_ids(vendor, limit + 1)
+        if len(ids) <= limit:
+            # Every match: ranked (and counted) in one query.
+            found, total = _page(people.filter(pk__in=ids), query.score(), page, page_size)
+            return found, total, False
+        total = shown(ids)
+        if total <= limit:
+            # Most of the first matches are hidden from this user: count all they may see.
+            matching = people.filter(query.matches_by_join(vendor)).order_by()
+            total = matching.values("pk")[: limit + 1].count()
+        more = total > limit
+        total = min(total, limit)
+    offset = (page - 1) * page_size
+    levels = query.levels()
+    if levels is None:
+        ranked = people.filter(query.matches(vendor)).annotate(search_score=query.score())
+        found = list(ranked.order_by("-search_score", "pk")[offset : offset + page_size])
+        return found, total, more
+    wanted = offset + page_size
+    in_order: list[tuple[Any, int]] = []  # (person, or its id past the first page; score)
+    for level in levels:
+        at_level = people.filter(query.matches(vendor, level=level)).order_by("pk")
+        rows = at_level if offset == 0 else at_level.values_list("pk", flat=True)
+        in_order += [(row, level.score) for row in rows[: wanted - len(in_order)]]
+        if len(in_order) >= wanted:
+            break
+    on_page = in_order[offset:wanted]
+    if offset:
+        by_id = Person.objects.in_bulk([pk for pk, _ in on_page])
+        on_page = [(by_id[pk], score) for pk, score in on_page if pk in by_id]
+    found = []
+    for person, score in on_page:
+        person.search_score = score
+        found.append(person)
+    return found, total, more
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -332,13 +398,14 @@ def search(
 
     Each lookup is one indexed query with need-to-know (`visible_records`) inside it: names
     through the full-text index (people.name_index), identifiers through their normalised
-    keys. A name search is two queries and the audit entry, whatever the number of people."""
+    keys. A name search counts the matches up to a limit and ranks a page of them without
+    ranking every match (`_name_page`), whatever the number of people."""
     # Control characters (a pasted NUL) can match nothing, and PostgreSQL refuses NUL.
     text = _CONTROL.sub(" ", text).strip()
     objects: list[PoleObject] = []
     locations: list[Location] = []
     people: QuerySet[Person] | None = None
-    score: Any = Value(1)
+    name: NameQuery | None = None
     matched_on: list[str] = []
 
     compact = re.sub(r"\s+", "", text)
@@ -348,14 +415,21 @@ def search(
             visible_records(user, PoleObject.objects.filter(search_key=phone))[:page_size]
         )
         # The phone's users, through links the user may see (a hidden link reveals nobody).
-        person_ids = list(
-            Link.objects.filter(
-                visibility_q(user), to_object__in=[obj.pk for obj in objects]
-            ).values_list("from_person_id", flat=True)
+        # A link is visible when it is and so are both its ends: its phone is one of
+        # `objects` (visible) and its person is checked by `people` below, so the link's own
+        # check of its ends (21 subqueries to compile) is left out.
+        person_ids = (
+            list(
+                Link.objects.filter(
+                    visibility_q(user, ends=False),
+                    to_object__in=[obj.pk for obj in objects],
+                    from_person__isnull=False,
+                ).values_list("from_person_id", flat=True)
+            )
+            if objects
+            else []
         )
-        people = visible_records(
-            user, Person.objects.filter(pk__in=[pk for pk in person_ids if pk is not None])
-        )
+        people = visible_records(user, Person.objects.filter(pk__in=person_ids))
         matched_on = ["phone"]
     elif text:
         # A registration mark and an online handle are both exact keys of PoleObject: one
@@ -389,9 +463,10 @@ def search(
                 :page_size
             ]
         )
-        found = _name_candidates(user, text)
-        if found is not None:
-            people, score, matched_on = found
+        name = NameQuery.parse(text)
+        if name is not None:
+            people = visible_records(user, Person.objects.all())
+            matched_on = name.token_texts
             if date_of_birth:
                 people = people.filter(
                     date_of_birth__gte=date_of_birth.earliest,
@@ -406,7 +481,12 @@ def search(
         )
         matched_on = ["date of birth"]
 
-    shown, total = _page(people, score, page, page_size) if people is not None else ([], 0)
+    shown: list[Person] = []
+    total, more = 0, False
+    if people is not None and name is not None:
+        shown, total, more = _name_page(people, name, page, page_size)
+    elif people is not None:
+        shown, total = _page(people, Value(1), page, page_size)
     hits = [
         PersonHit(
             person=person,
@@ -425,7 +505,13 @@ def search(
             objects=consulted,
             detail={"via": "search", "query": text[:200]},
         )
-    return SearchResults(people=hits, people_total=total, objects=objects, locations=locations)
+    return SearchResults(
+        people=hits,
+        people_total=total,
+        objects=objects,
+        locations=locations,
+        people_total_is_lower_bound=more,
+    )
 
 
 def timeline_events(user: Any, event_ids: list[int]) -> list[Event]:

@@ -34,10 +34,12 @@ def pagination(
     next_label: str = "Next",
     link_suffix: str = " page",
     param: str = "page",
+    more_than: bool = False,
 ) -> dict[str, Any]:
     """`previous_label`/`next_label` name the links where "Previous"/"Next" would mislead (a
     newest-first log: "Newer"/"Older"); `link_suffix` is read out after them by screen readers
-    only (GOV.UK: "Previous<span class="govuk-visually-hidden"> page</span>")."""
+    only (GOV.UK: "Previous<span class="govuk-visually-hidden"> page</span>"). `more_than` says
+    the list was counted only so far ("of more than 200 people")."""
     query = context["request"].GET
     items = [
         {"number": n, "href": _href(query, param, n), "current": n == page.number}
@@ -48,7 +50,7 @@ def pagination(
     return {
         "page": page,
         "noun": noun,
-        "total": intcomma(page.paginator.count),
+        "total": ("more than " if more_than else "") + intcomma(page.paginator.count),
         "previous": page.has_previous() and _href(query, param, page.previous_page_number()),
         "next": page.has_next() and _href(query, param, page.next_page_number()),
         "previous_label": previous_label,
