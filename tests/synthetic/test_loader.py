@@ -23,6 +23,7 @@ from vigil.audit.models import Action, AuditEntry
 from vigil.audit.services import verify_chain
 from vigil.commands.link import read_inputs
 from vigil.core.dates import age_on
+from vigil.linkage.models import PersonLinkageRecord
 from vigil.missing.models import MissingEpisode, ReturnHomeInterview
 from vigil.people import selectors, services
 from vigil.people.models import (
@@ -563,6 +564,8 @@ def test_demo_loads_the_area_on_top_of_the_hand_shaped_demo_once(db: Any):
     count = Person.objects.count()
     assert Person.objects.filter(given_names="Kayleigh", family_name="Smith").exists()
     assert User.objects.filter(username="investigator").exists()
+    # "Already known?" finds everyone at once: the hand-shaped people and the area's.
+    assert PersonLinkageRecord.objects.count() == count
     call_command("demo", "--no-serve", "--people", "500", "--seed", "3", stdout=StringIO())
     assert Person.objects.count() == count
     assert SyntheticArea.objects.count() == 1

@@ -15,7 +15,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any
+from typing import Any, NamedTuple
 
 import rules
 from django.conf import settings
@@ -68,10 +68,20 @@ rules.add_perm("linkage.run", can_run_linkage)
 # --- What the model sees of a person -----------------------------------------------------------
 
 
-def _homes_and_phones(people: Q) -> tuple[dict[int, Any], dict[int, str]]:
+class Home(NamedTuple):
+    """What the model reads of the place a person lives (a Location's address fields)."""
+
+    address_line_1: str
+    address_line_2: str
+    town: str
+    postcode: str
+
+
+def _homes_and_phones(people: Q) -> tuple[dict[int, Home], dict[int, str]]:
     """Each person's latest home location and phone number, from their links. `people` filters
-    the links' from_person (an id list, or an id range for the bulk build)."""
-    homes: dict[int, Any] = {}
+    the links' from_person (an id list, or an id range for the bulk build). Plain rows, not
+    model instances: the bulk build reads every person's links."""
+    homes: dict[int, Home] = {}
     phones: dict[int, str] = {}
     links = (
         Link.objects.filter(people)
@@ -79,17 +89,24 @@ def _homes_and_phones(people: Q) -> tuple[dict[int, Any], dict[int, str]]:
             Q(link_type__in=HOME_LINK_TYPES, to_location__isnull=False)
             | Q(link_type="uses_phone", to_object__isnull=False)
         )
-        .select_related("to_location", "to_object")
         .order_by("from_person_id", "last_seen", "id")  # the latest wins below
+        .values_list(
+            "from_person_id",
+            "to_location_id",
+            "to_location__address_line_1",
+            "to_location__address_line_2",
+            "to_location__town",
+            "to_location__postcode",
+            "to_object__phone_number",
+        )
     )
-    for link in links:
-        person_id = link.from_person_id
+    for person_id, location_id, line_1, line_2, town, postcode, phone in links:
         if person_id is None:  # the filter above names a person; the column is nullable
             continue
-        if link.to_location_id:
-            homes[person_id] = link.to_location
-        elif link.to_object and link.to_object.phone_number:
-            phones[person_id] = link.to_object.phone_number
+        if location_id:
+            homes[person_id] = Home(line_1, line_2, town, postcode)
+        elif phone:
+            phones[person_id] = phone
     return homes, phones
 
 
@@ -99,7 +116,7 @@ LINKAGE_FIELDS = (
 )  # fmt: skip
 
 
-def linkage_input(person: Person, home: Any = None, phone: str = "") -> dict[str, Any]:
+def linkage_input(person: Person, home: Home | None = None, phone: str = "") -> dict[str, Any]:
     """A person in the core's input columns. Only an exact DOB is evidence: an estimated one
     ("about 15") would make two different children look like one, or one child like two."""
     exact = person.date_of_birth_precision == DateOfBirthPrecision.EXACT

@@ -4,12 +4,16 @@ children that overlap in time and share a place found, a companion, a vehicle or
 Kept system-wide, whoever may see what: the reader (selectors) filters each link by
 need-to-know. Refreshed in the writer's transaction by the services that report and return an
 episode and by the CSV import, so a page never compares episodes; `rebuild_together_links`
-(also `vigil missing rebuild-together --user NAME`) recomputes them all."""
+(also `vigil missing rebuild-together --user NAME`) recomputes them all. A bulk load that
+records many episodes through the services one by one (the synthetic area) wraps them in
+`together_links_deferred()`: one refresh at the end instead of two per episode."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db.models import Q
@@ -21,6 +25,8 @@ from vigil.missing.models import MissingEpisode, MissingTogetherLink
 # sweep over all episodes costs less than the lookups, and no IN list grows unbounded.
 REBUILD_ABOVE = 500
 READ_ALL_ABOVE = 5000
+# The episodes whose refresh is put off to the end of `together_links_deferred()`, if inside.
+_deferred: ContextVar[set[int] | None] = ContextVar("together_links_deferred", default=None)
 
 
 def _spans(episodes: Any, ids: set[int] | None) -> list[EpisodeSpan]:
@@ -116,9 +122,13 @@ def rebuild_together_links(episodes: Any = MissingEpisode, links: Any = MissingT
 
 def refresh_together_links(episode_ids: Iterable[int]) -> None:
     """Recompute the links of these episodes (just reported, returned or imported), in the
-    caller's transaction."""
+    caller's transaction; inside `together_links_deferred()`, when it ends."""
     ids = set(episode_ids)
     if not ids:
+        return
+    deferred = _deferred.get()
+    if deferred is not None:
+        deferred |= ids
         return
     if len(ids) > REBUILD_ABOVE:
         rebuild_together_links()
@@ -134,3 +144,22 @@ def refresh_together_links(episode_ids: Iterable[int]) -> None:
         if link[0].ref in refs or link[1].ref in refs
     ]
     MissingTogetherLink.objects.bulk_create(_rows(MissingTogetherLink, found), batch_size=1000)
+
+
+@contextmanager
+def together_links_deferred() -> Iterator[None]:
+    """Within this block `refresh_together_links` only notes its episodes; on leaving it
+    (without an error) they are refreshed at once, in the caller's transaction: the same
+    links, because a refresh recomputes every link of the episodes it names from the records
+    as they are by then (tests/synthetic checks the rows against one refresh per service call).
+    Nested blocks refresh when the outermost ends."""
+    if _deferred.get() is not None:
+        yield
+        return
+    noted: set[int] = set()
+    token = _deferred.set(noted)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    refresh_together_links(noted)

@@ -5,8 +5,10 @@ take many minutes. This loader writes the same rows in bulk: the same normalised
 postcodes, identifiers, object search keys), the same versions (a person's version counts the
 names and identifiers added to them, as `person_name_add` would), the same name-search rows
 (NameKey and PersonNameIndex), and the same audit entries (a collection per record, an
-alteration per added name or identifier, through `audit_log_many`). tests/synthetic checks the
-rows against the services' and runs every model's `full_clean()` over a loaded area.
+alteration per added name or identifier, through `audit_log_many`). It also keeps what the
+services' hooks would: the "already known?" index of every person loaded (the linkage bulk
+build) and the episodes' "missing together" links (one refresh for all of them). tests/synthetic
+checks the rows against the services' and runs every model's `full_clean()` over a loaded area.
 
 Records are created by invented staff of each agency (no usable password: nobody signs in as
 them), so the audit shows who in which agency recorded what.
@@ -36,6 +38,8 @@ from vigil.core.dates import age_on
 from vigil.core.identifiers import format_postcode, format_vrm, normalise_postcode
 from vigil.core.names import name_keys
 from vigil.core.taxonomy import load_taxonomy
+from vigil.linkage.services import index_all_people
+from vigil.missing.together import together_links_deferred
 from vigil.people.models import (
     Event,
     EventLocation,
@@ -246,9 +250,15 @@ def load_synthetic_area(
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), list(SEQUENCED)):
                 cursor.execute(sql)
-    load_missing_episodes(
-        writer.missing, police=staff["police"], social_care=agencies["social_care"]
-    )
+    # The episodes' "missing together" links once for all of them, not twice per episode.
+    with together_links_deferred():
+        load_missing_episodes(
+            writer.missing, police=staff["police"], social_care=agencies["social_care"]
+        )
+    # "Already known?" finds the area's people at once: the rows the people services' index
+    # hook writes for a person saved one at a time, built in bulk (one process: the loader
+    # already keeps a core busy, and starting workers costs more than it saves here).
+    index_all_people(after=offsets["person"], workers=1)
     truth = area.truth.to_json(id_of=offsets)
     record = SyntheticArea.objects.create(
         seed=seed,
