@@ -30,7 +30,7 @@ import json
 import multiprocessing as mp
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from queue import Empty
 from typing import Any
 
@@ -136,7 +136,9 @@ def evaluate(
     *,
     threshold: float = 0.9,
     pipelines: dict[str, dict[str, Any]] = PIPELINES,
+    measure: Callable[[dict[RecordKey, int]], dict[str, Any]] | None = None,
 ) -> dict[str, dict[str, float]]:
+    """Each pipeline's pairwise figures; `measure` adds figures of its own from the clusters."""
     truth = set(truth)
     out = {}
     ctx = mp.get_context("spawn")
@@ -156,6 +158,7 @@ def evaluate(
             **scores(cluster_pairs(clusters), truth),
             "seconds": round(seconds, 1),
             "peak_mb": round(peak_mb),
+            **(measure(clusters) if measure else {}),
         }
     return out
 

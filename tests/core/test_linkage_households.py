@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vigil.core.linkage.households import HOUSEHOLD_SHARE, household_evidence, housemates
-from vigil.core.linkage.pipeline import decide_households, standardise_rows
+from vigil.core.linkage.households import (
+    HOUSEHOLD_SHARE,
+    dobs_compatible,
+    household_evidence,
+    housemates,
+)
+from vigil.core.linkage.pipeline import cluster, decide_households, standardise_rows
+from vigil.core.linkage.standardise import dob_transposed
 
 
 def record(record_id: str, given: str, family: str, dob: str, address: str = "22 Clyde Road",
@@ -85,3 +92,37 @@ def test_the_share_is_a_share(people: list[tuple[str, int]]) -> None:
     )
     assert 0 <= evidence.with_housemate <= evidence.records == len(people)
     assert 0.0 <= evidence.share <= 1.0
+
+
+dates = st.dates(min_value=date(1900, 1, 1), max_value=date(2030, 12, 31)).map(date.isoformat)
+
+
+@given(dates, dates)
+def test_dob_compatibility_is_reflexive_and_symmetric(a: str, b: str) -> None:
+    assert dobs_compatible(a, a)
+    assert dobs_compatible(a, b) == dobs_compatible(b, a)
+
+
+@given(dates)
+def test_the_slips_the_model_forgives_are_compatible(a: str) -> None:
+    swapped = dob_transposed(a)
+    if swapped:
+        assert dobs_compatible(a, swapped)
+    assert dobs_compatible(a, f"{a[:4]}-07-01")  # the year alone was known
+    assert not dobs_compatible(a, f"{int(a[:4]) - 30}{a[4:]}")  # a parent's date
+
+
+def test_a_record_without_a_dob_joins_the_father_or_the_son_not_both() -> None:
+    father, unknown, son = ("s", "father"), ("s", "unknown"), ("s", "son")
+    dobs = {father: "1982-11-05", unknown: None, son: "2015-04-22"}
+    clusters = cluster([father, unknown, son], [(unknown, father), (unknown, son)], dobs)
+    assert clusters[unknown] == clusters[father] != clusters[son]
+    # Without dates, the same edges chain the household into one person.
+    chained = cluster([father, unknown, son], [(unknown, father), (unknown, son)])
+    assert chained[father] == chained[son]
+
+
+def test_a_pair_the_model_linked_itself_is_not_undone_by_its_dates() -> None:
+    a, b = ("s", "a"), ("t", "b")
+    clusters = cluster([a, b], [(a, b)], {a: "1982-11-05", b: "1991-02-17"})
+    assert clusters[a] == clusters[b]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from importlib import resources
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -15,6 +18,7 @@ from vigil.core.linkage.standardise import (
     standardise_name,
     standardise_phone,
     standardise_postcode,
+    variant_table,
 )
 
 texts = st.text(max_size=40)
@@ -54,6 +58,80 @@ def test_variants_join_nicknames_and_transliterations():
     assert set(name_variants("mohammed")) & set(name_variants("mohamed"))
     assert set(name_variants("kate")) & set(name_variants("katherine"))
     assert not set(name_variants("jordan")) & set(name_variants("tyler"))
+
+
+def variants(a: str, b: str) -> bool:
+    return bool(set(name_variants(a)) & set(name_variants(b)))
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("mia", "amelia"), ("millie", "amelia"), ("liv", "olivia"), ("izzy", "isabella"),
+        ("kuba", "jakub"), ("kasia", "katarzyna"), ("gosia", "malgorzata"), ("zosia", "zofia"),
+        ("wojtek", "wojciech"), ("tomek", "tomasz"), ("olek", "aleksander"),
+        ("ola", "aleksandra"), ("ola", "oliwia"),
+        ("neve", "niamh"), ("keeva", "caoimhe"), ("paudie", "padraig"), ("rory", "ruairi"),
+        ("sasha", "aleksandr"), ("dima", "dmitri"), ("nelu", "ionut"),
+        ("immy", "imran"), ("tasneem", "tasnim"), ("khadeeja", "khadija"),
+        ("hamoudi", "mohammad"), ("khaled", "khalid"), ("leila", "layla"),
+        ("kobby", "kwabena"), ("tope", "temitope"), ("jide", "babajide"), ("faduma", "fadumo"),
+    ],
+)  # fmt: skip
+def test_the_supplementary_table_joins_diminutives_across_origins(a, b):
+    assert variants(a, b)
+    assert variants(b, a)
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        # Translations and formal names of the other sex are left out of the table on purpose:
+        # they would make a household's siblings and twins look like one person.
+        ("sean", "john"), ("piotr", "peter"), ("emma", "emmanuel"), ("harry", "harpreet"),
+        ("ali", "alexandra"), ("gabriel", "gabriela"),
+        # Two formal names sharing a diminutive (Sasha, Abdi) do not match each other.
+        ("aleksandr", "aleksandra"), ("abdirahman", "abdikadir"), ("amelia", "maria"),
+    ],
+)  # fmt: skip
+def test_translations_and_names_only_sharing_a_diminutive_are_not_variants(a, b):
+    assert not variants(a, b)
+
+
+def _table_file() -> dict:
+    package = resources.files("vigil.core.linkage")
+    return json.loads(package.joinpath("given_name_variants.json").read_text(encoding="utf-8"))
+
+
+def test_every_table_entry_is_a_standard_single_name():
+    for group, names in variant_table().items():
+        for name in (group, *names):
+            assert standardise_name(name) == name and " " not in name, name
+        assert group not in names
+
+
+def test_every_origin_of_the_table_cites_its_sources():
+    for origin, section in _table_file()["origins"].items():
+        assert "Sources:" in section["note"], origin
+        assert section["groups"], origin
+
+
+_TABLE_PAIRS = sorted((g, n) for g, names in variant_table().items() for n in names)
+
+
+@given(st.sampled_from(_TABLE_PAIRS))
+def test_a_name_is_a_variant_of_every_group_listing_it(pair):
+    group, name = pair
+    assert group in name_variants(name)
+    assert variants(name, group)
+
+
+@given(st.sampled_from(sorted({n for pair in _TABLE_PAIRS for n in pair})))
+def test_name_variants_contain_the_name_sorted_and_stable(name):
+    keys = name_variants(name)
+    assert name in keys
+    assert list(keys) == sorted(set(keys))
+    assert name_variants.__wrapped__(name) == keys
 
 
 @given(st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31)))

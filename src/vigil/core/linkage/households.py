@@ -26,7 +26,12 @@ from typing import Any
 
 import jellyfish
 
-from vigil.core.linkage.model import SHORT_FORM_MIN_PREFIX, SHORT_FORM_MIN_SUFFIX
+from vigil.core.linkage.model import (
+    DOB_COMPATIBLE_EDITS,
+    PLACEHOLDER_DAYS,
+    SHORT_FORM_MIN_PREFIX,
+    SHORT_FORM_MIN_SUFFIX,
+)
 
 # Share of records with a clear housemate above which the data is taken to hold households.
 # Far from both measured kinds of data (0.08% and 63%); a few households in a register are
@@ -72,6 +77,26 @@ def is_short_form(short: str, long: str) -> bool:
     return (len(short) >= SHORT_FORM_MIN_PREFIX and long.startswith(short)) or (
         len(short) >= SHORT_FORM_MIN_SUFFIX and long.endswith(short)
     )
+
+
+def dobs_compatible(a: str, b: str) -> bool:
+    """Python twin of model._dob_compatible, on standardised dates (YYYY-MM-DD): the same
+    date, day and month transposed, up to two keystrokes apart but not a generation apart,
+    or one a placeholder in the other's year. Anything else is two people's dates."""
+    if a == b:
+        return True
+    if len(a) != 10 or len(b) != 10:
+        return False
+    same_year = a[:4] == b[:4]
+    if same_year and a[5:7] == b[8:10] and a[8:10] == b[5:7]:
+        return True
+    if same_year and (a[5:] in PLACEHOLDER_DAYS or b[5:] in PLACEHOLDER_DAYS):
+        return True
+    if jellyfish.damerau_levenshtein_distance(a, b) > DOB_COMPATIBLE_EDITS:
+        return False
+    if a[:4].isdigit() and b[:4].isdigit():
+        return abs(int(a[:4]) - int(b[:4])) < GENERATION_YEARS
+    return True
 
 
 def _given_compatible(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:

@@ -23,12 +23,14 @@ The gated comparisons keep their prior u, and the twin and parent levels their p
 
 The model starts from documented prior m/u values (good enough for a handful of records, where
 EM cannot be trained) and, given enough records, is trained: u by random sampling, lambda by a
-deterministic rule, m by expectation maximisation in two passes.
+deterministic rule, m by expectation maximisation in two passes; after scoring, lambda is
+re-estimated from the scored pairs themselves (estimate_prior).
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import os
 import shutil
 import tempfile
@@ -36,6 +38,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import numpy as np
 import splink.comparison_level_library as cll
 from splink import Linker, SettingsCreator, block_on
 from splink import comparison_library as cl
@@ -595,6 +598,45 @@ def prior_lambda(n_records: int) -> float:
     """Prior probability two random records are the same person: about one duplicate per
     record, i.e. 1/n, clamped to keep tiny inputs from being linked on weak evidence."""
     return min(0.01, max(1e-7, 1.0 / max(n_records, 1)))
+
+
+# The prior estimated from the scored pairs (estimate_prior) may move at most this factor
+# from the trained one: link_records retrieves pairs far enough below its floors for that.
+MAX_PRIOR_CHANGE = 10.0
+# Pairs scored below this probability (at the trained prior) are left out of the estimate: a
+# long tail of near-zero pairs is mostly blocking noise.
+PRIOR_ESTIMATE_FLOOR = 0.01
+
+
+def log2_odds(probability: float) -> float:
+    return math.log2(probability / (1.0 - probability))
+
+
+def estimate_prior(match_weights: Any, n_records: int, prior: float) -> float:
+    """The prior probability two random records match, estimated from the scored pairs.
+
+    `match_weights` are the pairs' match weights (log2 odds) at `prior`. The prior is the
+    expected number of matches (the sum of the pairs' match probabilities) over all pairs of
+    records; the probabilities depend on the prior, so it is iterated to its fixed point.
+    The exact-key rule in train() cannot do this: it assumes its own recall (60%), which
+    varies with how the records were keyed. Deterministic: the weights are sorted before
+    summing, and the result is kept within MAX_PRIOR_CHANGE of `prior`.
+    """
+    weights = np.sort(np.asarray(match_weights, dtype=np.float64))
+    all_pairs = n_records * (n_records - 1) / 2
+    if weights.size == 0 or all_pairs <= 0:
+        return prior
+    bayes = weights - log2_odds(prior)  # each pair's evidence alone, without the prior
+    low, high = prior / MAX_PRIOR_CHANGE, min(prior * MAX_PRIOR_CHANGE, 0.5)
+    estimate = prior
+    for _ in range(200):
+        odds = np.exp2(bayes + log2_odds(estimate))
+        expected = float(np.sum(odds / (1.0 + odds)))
+        updated = min(high, max(low, expected / all_pairs))
+        if abs(updated - estimate) <= 1e-9 * estimate:
+            return updated
+        estimate = updated
+    return estimate
 
 
 def train(linker: Linker, n_records: int, *, seed: int = 11, baseline: bool = False) -> None:

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from vigil.core.linkage.explain import PairExplanation, explain_row, gamma_labels
-from vigil.core.linkage.households import HouseholdEvidence, household_evidence
+from vigil.core.linkage.households import HouseholdEvidence, dobs_compatible, household_evidence
 from vigil.core.linkage.model import (
+    MAX_PRIOR_CHANGE,
     MIN_RECORDS_TO_TRAIN,
+    PRIOR_ESTIMATE_FLOOR,
     comparison_levels,
+    estimate_prior,
+    log2_odds,
     make_db_api,
     prior_lambda,
     splink_default_settings,
@@ -45,7 +51,9 @@ class ScoredPair:
     right: RecordKey
     match_probability: float
     match_weight: float
-    linked: bool  # at or above the threshold, so in the same cluster
+    # At or above the threshold and in the same cluster: a pair above it whose joining would
+    # put two disagreeing dates of birth in one cluster is left apart (see cluster()).
+    linked: bool
     explanation: PairExplanation | None  # None for the baseline model
 
 
@@ -128,11 +136,24 @@ def decide_households(rows: list[dict[str, Any]], household_safe: bool | None) -
 
 
 def cluster(
-    keys: Iterable[RecordKey], edges: Iterable[tuple[RecordKey, RecordKey]]
+    keys: Iterable[RecordKey],
+    edges: Iterable[tuple[RecordKey, RecordKey]],
+    dobs: Mapping[RecordKey, str | None] | None = None,
 ) -> dict[RecordKey, int]:
     """Connected components (union-find); cluster ids numbered 1.. in order of each cluster's
-    smallest member, so the same input always gives the same ids."""
+    smallest member, so the same input always gives the same ids.
+
+    With `dobs` (each record's standardised DOB), edges are taken in the order given (best
+    first) and one that would put two records whose dates of birth disagree
+    (households.dobs_compatible) into one cluster is skipped: a record without a DOB that
+    matches a father and his same-named son, or two siblings, joins the likelier of them only,
+    instead of chaining the household into one person. The edge's own two records are exempt:
+    the model has weighed their dates already.
+    """
     parent: dict[RecordKey, RecordKey] = {k: k for k in keys}
+    dates: dict[RecordKey, set[str]] = {}
+    if dobs is not None:
+        dates = {k: {d} for k, d in dobs.items() if d}
 
     def find(k: RecordKey) -> RecordKey:
         while parent[k] != k:
@@ -140,13 +161,53 @@ def cluster(
             k = parent[k]
         return k
 
+    def consistent(a: RecordKey, b: RecordKey, ra: RecordKey, rb: RecordKey) -> bool:
+        endorsed = (dobs.get(a), dobs.get(b)) if dobs is not None else (None, None)
+        return all(
+            (x, y) == endorsed or dobs_compatible(x, y)
+            for x in dates.get(ra, ())
+            for y in dates.get(rb, ())
+        )
+
     for a, b in edges:
         ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+        if ra == rb or (dobs is not None and not consistent(a, b, ra, rb)):
+            continue
+        low, high = min(ra, rb), max(ra, rb)
+        parent[high] = low
+        if dobs is not None and high in dates:
+            dates.setdefault(low, set()).update(dates.pop(high))
     roots = sorted({find(k) for k in parent})
     ids = {root: i for i, root in enumerate(roots, 1)}
     return {k: ids[find(k)] for k in parent}
+
+
+def _score_with_estimated_prior(linker: Any, n: int, min_pair_probability: float) -> pa.Table:
+    """Score candidate pairs, re-estimate the prior from them (model.estimate_prior), and
+    return the pairs at or above min_pair_probability under that prior. The linker's settings
+    take the new prior, so the saved model (and the "already known?" scorer) use it too.
+
+    Only the prior moves: it shifts every match weight by the same amount, so the ranking of
+    pairs is unchanged and the estimate acts as a threshold learnt from the data. Pairs are
+    retrieved far enough below both floors that no pair the shift could lift above them is
+    missed (the estimate moves at most MAX_PRIOR_CHANGE).
+    """
+    trained = linker._settings_obj._probability_two_random_records_match
+    floor = min(min_pair_probability, PRIOR_ESTIMATE_FLOOR)
+    scored = linker.inference.predict(
+        threshold_match_weight=log2_odds(floor) - math.log2(MAX_PRIOR_CHANGE),
+        warning_mode="never",
+    ).as_pyarrow_table()
+    weights = scored.column("match_weight").to_numpy().astype(np.float64)
+    prior = estimate_prior(weights[weights >= log2_odds(PRIOR_ESTIMATE_FLOOR)], n, trained)
+    weights = weights + (log2_odds(prior) - log2_odds(trained))
+    probabilities = 1.0 / (1.0 + np.exp2(-weights))
+    keep = pa.array(probabilities >= min_pair_probability)
+    for name, values in (("match_weight", weights), ("match_probability", probabilities)):
+        index = scored.schema.get_field_index(name)
+        scored = scored.set_column(index, pa.field(name, pa.float64()), pa.array(values))
+    linker._settings_obj._probability_two_random_records_match = prior
+    return scored.filter(keep)
 
 
 def link_records(
@@ -169,7 +230,8 @@ def link_records(
         otherwise); None: VIGIL_LINKAGE_ENGINE, else duckdb (model.configured_backend).
     min_pair_probability: keep scored pairs down to this probability (a review queue wants
         the near misses); defaults to min(threshold, 0.5).
-    train_model: None trains when there are at least MIN_RECORDS_TO_TRAIN records.
+    train_model: None trains when there are at least MIN_RECORDS_TO_TRAIN records. A trained
+        model's prior is then re-estimated from the scored pairs (model.estimate_prior).
     baseline: use Splink's textbook default model instead of ours (benchmarks only).
     household_safe: True guards against the household trap: family name and location count
         only when given name and DOB are compatible, and twins and same-name parents have
@@ -188,6 +250,7 @@ def link_records(
     keys: list[RecordKey] = list(
         zip(table.column("source").to_pylist(), table.column("record_id").to_pylist(), strict=True)
     )
+    dobs: list[str | None] = table.column("dob").to_pylist()
     if min_pair_probability is None:
         min_pair_probability = min(threshold, 0.5)
     if train_model is None:
@@ -215,29 +278,45 @@ def link_records(
         linker = Linker(df, settings, log_level=None)
         if train_model:
             train(linker, n, baseline=baseline)
-        predictions = linker.inference.predict(
-            threshold_match_probability=min_pair_probability, warning_mode="never"
-        )
-        rows = predictions.as_pyarrow_table().to_pylist()
+        if train_model and not baseline:
+            scored = _score_with_estimated_prior(linker, n, min_pair_probability)
+        else:
+            scored = linker.inference.predict(
+                threshold_match_probability=min_pair_probability, warning_mode="never"
+            ).as_pyarrow_table()
+        rows = scored.to_pylist()
+        del scored
         model = linker.misc.save_model_to_json()
         prior = linker._settings_obj._probability_two_random_records_match
 
     labels = None if baseline else gamma_labels(comparison_levels(household_safe))
+    rows.sort(
+        key=lambda r: (
+            -float(r["match_probability"]),
+            (r["source_l"], r["record_id_l"]),
+            (r["source_r"], r["record_id_r"]),
+        )
+    )
+    edges = [
+        ((r["source_l"], r["record_id_l"]), (r["source_r"], r["record_id_r"]))
+        for r in rows
+        if float(r["match_probability"]) >= threshold
+    ]
+    clusters = cluster(keys, edges, None if baseline else dict(zip(keys, dobs, strict=True)))
     pairs = []
     for row in rows:
         probability = float(row["match_probability"])
+        left, right = (row["source_l"], row["record_id_l"]), (row["source_r"], row["record_id_r"])
         pairs.append(
             ScoredPair(
-                left=(row["source_l"], row["record_id_l"]),
-                right=(row["source_r"], row["record_id_r"]),
+                left=left,
+                right=right,
                 match_probability=probability,
                 match_weight=float(row["match_weight"]),
-                linked=probability >= threshold,
+                linked=probability >= threshold and clusters[left] == clusters[right],
                 explanation=explain_row(row, labels, prior) if labels else None,
             )
         )
-    pairs.sort(key=lambda p: (-p.match_probability, p.left, p.right))
-    clusters = cluster(keys, [(p.left, p.right) for p in pairs if p.linked])
     return LinkResult(
         clusters, pairs, threshold, trained=train_model, model=model, households=households
     )

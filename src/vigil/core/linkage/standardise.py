@@ -8,11 +8,13 @@ already standard value returns it unchanged, so records can be standardised once
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Mapping
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib import resources
 from typing import Any
 
 import jellyfish
@@ -24,44 +26,33 @@ _FOLD = str.maketrans(
      "ı": "i", "œ": "oe", "Œ": "oe", "þ": "th", "Þ": "th"}
 )  # fmt: skip
 
-# Spelling and transliteration variants the `nicknames` package (an English-language
-# nickname table) lacks. Each key is the group name; a record's name matches another if they
-# share a group. Sources: common UK registrations (ONS baby names) and Arabic/Slavic
-# transliterations seen in UK agency data. Keep it small: a wrong entry merges two people.
-SPELLING_VARIANTS: dict[str, tuple[str, ...]] = {
-    "muhammad": ("mohammed", "mohammad", "mohamed", "mohamad", "muhammed", "muhamed",
-                 "mohammod", "mohummed", "mohamud", "mahamed", "mohd"),
-    "kayleigh": ("kayley", "kaylee", "kayleah", "kaleigh", "kailey", "kayly", "caleigh", "kay",
-                 "kaye"),
-    "aisha": ("ayesha", "aysha", "aishah", "ayisha", "aesha"),
-    "fatima": ("fatimah", "fatma", "fatema"),
-    "yusuf": ("yousef", "yousuf", "youssef", "yusef", "yosef"),
-    "ahmed": ("ahmad", "ahmet", "ahmid", "ahmood"),
-    "abdul": ("abdel", "abdal", "abdool"),
-    "abdullah": ("abdallah", "abdulla", "abdalla"),
-    "hussain": ("hussein", "husain", "hossain", "husein", "husayn"),
-    "mustafa": ("mustapha", "mostafa", "moustafa"),
-    "ibrahim": ("ebrahim", "ibraheem", "ibrahem"),
-    "usman": ("osman", "othman", "uthman"),
-    "zainab": ("zaynab", "zeinab", "zenab"),
-    "katherine": ("catherine", "kathryn", "katharine", "cathryn", "kathrine", "catharine"),
-    "stephen": ("steven", "stephan"),
-    "jayden": ("jaden", "jaydon", "jaiden", "jadon", "jaydan"),
-    "aaliyah": ("aliyah", "aliya", "aaliya", "aleah"),
-    "connor": ("conor", "conner"),
-    "leah": ("lea", "lia"),
-    "dmitri": ("dmitry", "dimitri", "dmitriy", "dimitry"),
-    "aleksandr": ("alexander", "aleksander", "oleksandr", "aleksandar"),
-    "mikhail": ("michael", "mykhailo", "mihail"),
-    "natalia": ("natalya", "nataliya", "natalie"),
-    "sean": ("shaun", "shawn", "shaune"),
-    "nicola": ("nichola", "nikola"),
-}  # fmt: skip
+# Given-name variants the `nicknames` package (an English-language nickname table, the base)
+# lacks: diminutives and spellings for the origins of the people agencies here record (Polish
+# Kuba for Jakub, Irish Niamh/Neve, Yoruba Seun, Arabic Hamoudi), in a maintained data file
+# beside this module that cites its sources and says what may not go in it.
+VARIANT_TABLE = "given_name_variants.json"
 
-_VARIANT_GROUPS: dict[str, set[str]] = {}
-for _group, _names in SPELLING_VARIANTS.items():
-    for _name in (_group, *_names):
-        _VARIANT_GROUPS.setdefault(_name, set()).add(_group)
+
+@cache
+def variant_table() -> dict[str, tuple[str, ...]]:
+    """The supplementary variant groups, every origin's merged: group name -> other forms."""
+    text = resources.files(__package__).joinpath(VARIANT_TABLE).read_text(encoding="utf-8")
+    groups: dict[str, tuple[str, ...]] = {}
+    for origin in json.loads(text)["origins"].values():
+        for group, names in origin["groups"].items():
+            groups[group] = tuple(dict.fromkeys((*groups.get(group, ()), *names)))
+    return groups
+
+
+@cache
+def _variant_groups() -> dict[str, frozenset[str]]:
+    """Each name in the table -> the groups it belongs to."""
+    out: dict[str, set[str]] = {}
+    for group, names in variant_table().items():
+        for name in (group, *names):
+            out.setdefault(name, set()).add(group)
+    return {name: frozenset(groups) for name, groups in out.items()}
+
 
 _NICKNAMER = NickNamer()
 
@@ -119,14 +110,17 @@ def name_variants(name: str) -> tuple[str, ...]:
 
     Two names are variants of each other if their key sets intersect: "kay" and "kayleigh"
     share "kayleigh"; "mohamed" and "muhammad" share "muhammad"; "kate" and "kathy" share
-    "katherine". Drawn from the `nicknames` package plus SPELLING_VARIANTS.
+    "katherine"; "kuba" and "jakub" share "jakub". Drawn from the `nicknames` package plus
+    the supplementary table (variant_table). Two diminutives of one formal name match each
+    other and it, but two formal names sharing a diminutive (Aleksandr and Aleksandra, both
+    "Sasha") do not match each other.
     """
+    groups = _variant_groups()
     keys = {name}
     keys |= _NICKNAMER.canonicals_of(name)
-    for group in _VARIANT_GROUPS.get(name, ()):
-        keys.add(group)
+    keys |= groups.get(name, frozenset())
     for canonical in list(keys):
-        keys |= _VARIANT_GROUPS.get(canonical, set())
+        keys |= groups.get(canonical, frozenset())
     return tuple(sorted(keys))
 
 

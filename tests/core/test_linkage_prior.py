@@ -1,0 +1,115 @@
+"""The prior (lambda) estimated from the scored pairs: model.estimate_prior and link_records."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from vigil.core.linkage import link_records
+from vigil.core.linkage.model import MAX_PRIOR_CHANGE, estimate_prior, log2_odds
+
+
+def _expected_share(weights: np.ndarray, prior: float, estimate: float, n: int) -> float:
+    odds = np.exp2(weights - log2_odds(prior) + log2_odds(estimate))
+    return float(np.sum(odds / (1 + odds))) / (n * (n - 1) / 2)
+
+
+def test_recovers_the_share_of_matching_pairs():
+    # 50 certain matches among 1,000 records and a crowd of clear non-matches.
+    n, prior = 1000, 1e-4
+    weights = np.array([40.0] * 50 + [-40.0] * 5000)
+    estimate = estimate_prior(weights, n, prior)
+    assert estimate == pytest.approx(50 / (n * (n - 1) / 2), rel=1e-6)
+
+
+@given(
+    st.lists(st.floats(min_value=-30, max_value=40), min_size=1, max_size=200),
+    st.floats(min_value=1e-7, max_value=1e-3),
+)
+def test_is_a_fixed_point_within_its_bounds(weights, prior):
+    n = 5000
+    array = np.array(weights)
+    estimate = estimate_prior(array, n, prior)
+    assert prior / MAX_PRIOR_CHANGE <= estimate <= prior * MAX_PRIOR_CHANGE * (1 + 1e-12)
+    share = _expected_share(array, prior, estimate, n)
+    clamped = min(prior * MAX_PRIOR_CHANGE, max(prior / MAX_PRIOR_CHANGE, share))
+    assert estimate == pytest.approx(clamped, rel=1e-6)
+
+
+@given(st.lists(st.floats(min_value=-30, max_value=40), min_size=2, max_size=100), st.randoms())
+def test_is_deterministic_whatever_the_order_of_the_pairs(weights, rng):
+    shuffled = list(weights)
+    rng.shuffle(shuffled)
+    assert estimate_prior(np.array(weights), 2000, 1e-5) == estimate_prior(
+        np.array(shuffled), 2000, 1e-5
+    )
+
+
+def test_no_pairs_keep_the_prior():
+    assert estimate_prior(np.array([]), 1000, 3e-6) == 3e-6
+
+
+STREETS = ["Road", "Lane", "Close"]
+
+
+def _people(seed: int) -> list[dict[str, str]]:
+    """1,100 records: 1,000 people, 100 of them recorded twice with a slip."""
+    rng = random.Random(seed)
+    syllables = ["ka", "mi", "lo", "ren", "sa", "to", "bel", "dra", "nu", "fi", "gor", "ze"]
+
+    def name() -> str:
+        return "".join(rng.choice(syllables) for _ in range(rng.randint(2, 3))).title()
+
+    given = [name() for _ in range(300)]
+    family = [name() + rng.choice(["", "son", "ski", "ley"]) for _ in range(2000)]
+    records = []
+    for i in range(1000):
+        records.append(
+            {
+                "source": "school",
+                "record_id": str(i),
+                "given_name": rng.choice(given),
+                "family_name": rng.choice(family),
+                "date_of_birth": f"{rng.randint(2008, 2009)}-{rng.randint(1, 12):02d}-"
+                f"{rng.randint(1, 28):02d}",
+                "postcode": f"M{rng.randint(1, 40)} {rng.randint(1, 9)}AB",
+                "address": f"{rng.randint(1, 200)} {name()} {rng.choice(STREETS)}",
+                "phone": "",
+            }
+        )
+    for i in range(100):
+        copy = dict(records[i], source="health")
+        copy["postcode"] = ""
+        records.append(copy)
+    return records
+
+
+@pytest.fixture(scope="module")
+def trained():
+    return link_records(_people(3), threshold=0.9, train_model=True)
+
+
+def test_link_records_scores_with_the_estimated_prior(trained):
+    prior = trained.model["probability_two_random_records_match"]
+    pair = trained.pairs[0]
+    assert pair.explanation.prior_match_weight == pytest.approx(log2_odds(prior), abs=1e-3)
+    for pair in trained.pairs:
+        assert pair.match_probability == pytest.approx(
+            1 / (1 + math.pow(2, -pair.match_weight)), rel=1e-9
+        )
+        assert pair.match_probability >= 0.5
+
+
+def test_link_records_with_the_estimated_prior_finds_the_duplicates(trained):
+    wrong = [p for p in trained.pairs if p.linked and p.left[1] != p.right[1]]
+    assert len(wrong) <= 2
+    found = sum(
+        trained.clusters[("school", str(i))] == trained.clusters[("health", str(i))]
+        for i in range(100)
+    )
+    assert found >= 95
