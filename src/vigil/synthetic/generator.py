@@ -574,6 +574,12 @@ class AreaGenerator:
             if len(children) >= 2 and rng.random() < 0.04:
                 children[1].dob = children[0].dob
                 children[1].family = children[0].family
+                if children[1].given == children[0].given:
+                    # Parents do not give twins one name: the next name in the twin's table
+                    # (no draw from rng, so the rest of the area is unchanged).
+                    names = T.GIVEN[_given_table(children[1])].names
+                    at = names.index(children[1].given) if children[1].given in names else -1
+                    children[1].given = names[(at + 1) % len(names)]
                 self._note_confusable("twins", children[0], children[1])
             if kind == "step_family":
                 step_parent = adult("male", 24, 56)
