@@ -29,6 +29,42 @@ for the loading session, then rebuilds the indexes and runs VACUUM ANALYZE; SQLi
 executemany, one transaction a batch, journal and sync off and indexes and triggers dropped
 for the load only, then rebuilt with the FTS5 index, ANALYZE and back to WAL.
 
+Figures, 2026-12-06 round 2 (need-to-know filter written once), seed 1, 200 queries a kind,
+the same 1M load, --reuse; load average 1.0-1.9 during the run (the other sessions had
+stopped; the round 1 figures below are at 5-7, so most of the difference between the two
+tables is load: the A/B below isolates this change).
+
+  ms at 1M         SQLite                           PostgreSQL
+                   e2e p50/p95  no-audit  bare p50/p95    e2e p50/p95  no-audit  bare p50/p95
+  name exact        11.4/24.3     11.1     3.1/6.4         18.1/27.8     19.3     5.4/12.4
+  name typo         10.0/22.8     10.3     2.1/5.1         15.4/31.2     22.5     3.5/14.3
+  alias             10.8/21.9     10.8     3.1/6.5         17.1/25.1     18.1     5.4/11.3
+  date of birth      4.8/16.5      2.9     0.1/0.1          7.2/10.2      3.6     0.4/0.6
+  phone              3.7/4.2       3.1     0.1/0.1          7.1/14.7      9.5     0.7/3.0
+  VRM                3.0/3.3       2.5     0.1/0.1          6.6/12.6      7.7     0.3/1.4
+  postcode           6.4/7.4       4.5     0.1/0.1         10.2/18.0     10.2     0.3/2.9
+  Every kind is under 50 ms p95 on both databases. p95 ratio e2e/bare for names: PostgreSQL
+  2.3/2.2/2.2 (within 3x), SQLite 3.8/4.5/3.4 (its bare statements take 5-6 ms and the audit
+  entry's commit is most of the rest: no-audit/bare is 1.7-2.0x).
+
+  The change (accounts.access): the restriction and sharing subqueries of visibility_q are
+  SQL written once per database vendor from the models' table and column names (_GrantRows)
+  instead of a queryset built, resolved and compiled for every query; the grants themselves
+  are still read by the database within each query, so nothing about a user's grants is
+  cached and a restriction or withdrawal applies to the next query. "Restricted and naming
+  the user" is now just "naming the user" (a restriction naming them is one), one subquery
+  fewer; "shared" is `pk IN (the agency's shared ids)` like the restrictions, not a correlated
+  EXISTS. Per visible Person queryset (PostgreSQL compiler, load 3-5): building 1.47 -> 0.45
+  ms and compiling 3.82 -> 0.91 ms, against 0.2 and 0.4-0.7 ms for the same queryset without
+  the filter. A/B in one process, old and new filter alternating per query (audit off,
+  load 1.0): p50/p95 ms old -> new, PostgreSQL name exact 15.0/24.2 -> 12.5/21.6, typo
+  12.7/32.9 -> 10.2/28.4, alias 16.4/24.8 -> 13.9/21.7, postcode 10.1/14.1 -> 7.0/9.3; SQLite
+  name exact 10.0/14.1 -> 8.0/12.4, typo 9.0/14.6 -> 6.7/10.8, alias 10.0/14.5 -> 8.2/12.7,
+  postcode 7.2/7.9 -> 4.6/5.0; the same people on every page compared (50 queries a kind).
+  Python still spends about 5 ms of a name search compiling its 3-5 statements, mostly the
+  score's CASE terms; the slowest name queries are common names ranked a score level at a
+  time (PostgreSQL 'Thomas Thomas': one level query 32-58 ms).
+
 Figures, 2026-12-06, seed 1, 200 queries a kind, 1M loaded once (generation 85 s, SQLite
 190 s, PostgreSQL 126 s) and measured with --reuse; load average 5-7 (shared with other
 sessions' tests). "before" is the code before this change in the same load; bare is now the
