@@ -152,6 +152,23 @@ def test_age_range_open_ended():
 # --- Objects and locations --------------------------------------------------------------------
 
 
+def test_each_name_hit_says_why_it_matched(investigator, kayleigh):
+    """A hit on the person's own name, on another name recorded for them (an alias), or on a
+    name that only resembles theirs says which: an alias hit with a different name is no
+    longer a puzzle on the results page."""
+    smyth = PersonFactory(acting_user=investigator, given_names="Kayleigh", family_name="Smyth")
+    why = {
+        hit.person.pk: hit.matched_on
+        for hit in selectors.search(investigator, text="Kayleigh Smith").people
+    }
+    assert why[kayleigh.pk] == ["name"]
+    assert why[smyth.pk] == ["a similar name (nickname, spelling or sound)"]
+    alias = selectors.search(investigator, text="Chantelle Jones").people
+    assert [(hit.person, hit.matched_on) for hit in alias] == [
+        (kayleigh, ["another recorded name"])
+    ]
+
+
 def test_phone_in_international_form_finds_the_phone_and_its_user(investigator, kayleigh):
     phone = PhoneFactory(acting_user=investigator, phone_number="07700 900123")
     LinkFactory(

@@ -28,6 +28,7 @@ from vigil.core.identifiers import (
     normalise_vrm,
 )
 from vigil.core.links import link_types
+from vigil.core.names import EXACT_WEIGHT, name_tokens
 from vigil.people.models import (
     Event,
     EventLocation,
@@ -384,6 +385,19 @@ def _postcode_prefix(prefix: str) -> Q:
     return Q(postcode_key__gte=prefix, postcode_key__lt=upper)
 
 
+def _name_matched_on(person: Person, name: NameQuery) -> list[str]:
+    """Why a person is in a name search's results, in the user's words: every word is in
+    their name; every word is, exactly, in another name recorded for them (an alias, a former
+    name); or a word only resembles theirs (a nickname, another spelling, a sound-alike)."""
+    own = set(name_tokens(f"{person.given_names} {person.family_name}"))
+    words = name.token_texts
+    if all(word in own for word in words):
+        return ["name"]
+    if int(getattr(person, "search_score")) >= EXACT_WEIGHT * len(words):  # noqa: B009
+        return ["another recorded name"]
+    return ["a similar name (nickname, spelling or sound)"]
+
+
 def search(
     user: Any,
     *,
@@ -491,7 +505,7 @@ def search(
         PersonHit(
             person=person,
             score=int(getattr(person, "search_score")),  # noqa: B009 - an annotation
-            matched_on=list(matched_on),
+            matched_on=_name_matched_on(person, name) if name is not None else list(matched_on),
         )
         for person in shown
     ]
