@@ -113,3 +113,45 @@ def test_link_records_with_the_estimated_prior_finds_the_duplicates(trained):
         for i in range(100)
     )
     assert found >= 95
+
+
+def test_an_em_pass_splink_refuses_is_left_out_and_the_run_finishes(monkeypatch, caplog):
+    """At 1M records Splink refused an EM pass whose m estimate underflowed to 0.0; the run
+    must go on with the other pass rather than fail (Splink is a library, so it is made to
+    refuse here; nothing of ours is replaced)."""
+    from splink.internals.linker_components.training import LinkerTraining
+
+    real = LinkerTraining.estimate_parameters_using_expectation_maximisation
+    calls = []
+
+    def refuse_the_first(self, rule, **kwargs):
+        calls.append(rule)
+        if len(calls) == 1:
+            raise ValueError("m_probability value 0.0 is below the minimum allowed value")
+        return real(self, rule, **kwargs)
+
+    monkeypatch.setattr(
+        LinkerTraining, "estimate_parameters_using_expectation_maximisation", refuse_the_first
+    )
+    with caplog.at_level("WARNING"):
+        result = link_records(_people(3), threshold=0.9, train_model=True)
+    assert len(calls) == 2
+    assert "EM pass" in caplog.text and "left out" in caplog.text
+    found = sum(
+        result.clusters[("school", str(i))] == result.clusters[("health", str(i))]
+        for i in range(100)
+    )
+    assert found >= 90
+
+
+def test_other_errors_in_an_em_pass_are_not_hidden(monkeypatch):
+    from splink.internals.linker_components.training import LinkerTraining
+
+    def broken(self, rule, **kwargs):
+        raise ValueError("something else went wrong")
+
+    monkeypatch.setattr(
+        LinkerTraining, "estimate_parameters_using_expectation_maximisation", broken
+    )
+    with pytest.raises(ValueError, match="something else"):
+        link_records(_people(3), threshold=0.9, train_model=True)

@@ -665,8 +665,18 @@ def train(linker: Linker, n_records: int, *, seed: int = 11, baseline: bool = Fa
             #    including the twin and same-name-parent levels.
             passes = [block_on("dob"), block_on("family_name", "postcode")]
         for rule in passes:
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, estimate_without_term_frequencies=True
-            )
+            try:
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    rule, estimate_without_term_frequencies=True
+                )
+            except ValueError as error:
+                # At force scale a comparison level's m estimate can underflow to 0.0, which
+                # Splink refuses (1M records, pass 1). The pass is then left out: the other
+                # pass and the starting m values still stand, and the run finishes.
+                if "m_probability" not in str(error) and "u_probability" not in str(error):
+                    raise
+                logging.getLogger(__name__).warning(
+                    "EM pass %s left out: %s", rule, str(error).splitlines()[0]
+                )
     finally:
         log.setLevel(previous)
