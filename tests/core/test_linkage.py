@@ -319,3 +319,20 @@ def test_a_diminutive_from_the_supplementary_table_is_a_variant(short, full):
     assert levels["given_name"] == "given name nickname or spelling variant"
     assert levels["location"] == "address and postcode agree"
     assert pair.linked
+
+
+def test_duckdb_spills_to_the_temporary_directory_not_the_working_one(monkeypatch, tmp_path):
+    """What does not fit in memory goes to the system's temporary directory (or
+    VIGIL_LINKAGE_TEMP_DIR), never to DuckDB's default `.tmp` beside the code."""
+    import tempfile
+
+    from vigil.core.linkage.model import make_db_api
+
+    def spill_directory() -> str:
+        api = make_db_api("duckdb")
+        return str(api.duckdb_con.execute("SELECT current_setting('temp_directory')").fetchone()[0])
+
+    monkeypatch.delenv("VIGIL_LINKAGE_TEMP_DIR", raising=False)
+    assert spill_directory() == f"{tempfile.gettempdir()}/vigil-duckdb"
+    monkeypatch.setenv("VIGIL_LINKAGE_TEMP_DIR", str(tmp_path))
+    assert spill_directory() == str(tmp_path)

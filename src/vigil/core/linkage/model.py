@@ -137,8 +137,17 @@ def make_db_api(backend: str | None = None, **options: Any) -> Any:
     """
     backend = backend or configured_backend()
     if backend == "duckdb":
+        import duckdb
         from splink.backends.duckdb import DuckDBAPI
 
+        if "connection" not in options:
+            # DuckDB spills what does not fit in memory to `temp_directory`, by default `.tmp`
+            # in the working directory (a checkout, a server's folder): the system's temporary
+            # directory instead, or VIGIL_LINKAGE_TEMP_DIR.
+            spill = os.environ.get("VIGIL_LINKAGE_TEMP_DIR") or os.path.join(
+                tempfile.gettempdir(), "vigil-duckdb"
+            )
+            options["connection"] = duckdb.connect(":memory:", config={"temp_directory": spill})
         return DuckDBAPI(**options)
     if backend == "spark":
         try:
