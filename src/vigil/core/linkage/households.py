@@ -28,6 +28,7 @@ import jellyfish
 
 from vigil.core.linkage.model import (
     DOB_COMPATIBLE_EDITS,
+    GENERATION_YEARS,
     PLACEHOLDER_DAYS,
     SHORT_FORM_MIN_PREFIX,
     SHORT_FORM_MIN_SUFFIX,
@@ -41,8 +42,6 @@ HOUSEHOLD_SHARE = 0.01
 GIVEN_COMPATIBLE_JW = 0.88
 # Years of birth at least this far apart are not a keying error of one another.
 SIBLING_YEARS = 2
-# A father and son (mother and daughter) are at least this many years apart.
-GENERATION_YEARS = 12
 # Pairs compared within one address: a hostel or a care home can hold many records, and a
 # few dozen members already show whether the address is a household.
 MAX_MEMBERS_COMPARED = 30
