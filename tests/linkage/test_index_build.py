@@ -11,19 +11,10 @@ import pytest
 from django.core.management import call_command
 
 from tests.factories import LinkFactory, LocationFactory, PersonFactory
+from tests.linkage.index_rows import index_snapshot
 from vigil.linkage import services
 from vigil.linkage.models import PersonBlockingKey, PersonLinkageRecord
 from vigil.people.models import Person
-
-
-def index_snapshot() -> dict[int, tuple[dict[str, Any], int, list[str]]]:
-    keys: dict[int, list[str]] = {}
-    for person_id, key in PersonBlockingKey.objects.order_by("key").values_list("person_id", "key"):
-        keys.setdefault(person_id, []).append(key)
-    return {
-        r.person_id: (r.record, r.person_version, keys.get(r.person_id, []))
-        for r in PersonLinkageRecord.objects.all()
-    }
 
 
 @pytest.fixture

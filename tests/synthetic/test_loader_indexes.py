@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
+from tests.linkage.index_rows import index_snapshot
 from tests.synthetic.conftest import AS_OF
 from vigil.linkage import services as linkage_services
-from vigil.linkage.models import PersonBlockingKey, PersonLinkageRecord
 from vigil.missing.models import MissingTogetherLink
 from vigil.missing.together import rebuild_together_links
 from vigil.people.models import Person
@@ -26,16 +26,6 @@ SMALL = 600  # as in test_loader: every scenario type, quick to load
 @pytest.fixture(autouse=True)
 def _var_dir(settings: Any, tmp_path: Path) -> None:
     settings.VAR_DIR = tmp_path
-
-
-def index_snapshot() -> dict[int, tuple[dict[str, Any], int, list[str]]]:
-    keys: dict[int, list[str]] = {}
-    for person_id, key in PersonBlockingKey.objects.order_by("key").values_list("person_id", "key"):
-        keys.setdefault(person_id, []).append(key)
-    return {
-        r.person_id: (r.record, r.person_version, keys.get(r.person_id, []))
-        for r in PersonLinkageRecord.objects.all()
-    }
 
 
 def together_rows() -> set[tuple[Any, ...]]:
