@@ -69,7 +69,7 @@ class TokenTerms:
 
     def fts5_at(self, weight: int) -> str | None:
         """The FTS5 condition of this token scoring exactly `weight`; None if it cannot."""
-        exact = " OR ".join(f'"{word}"' for word in self.exact[:1])
+        exact = f'"{self.exact[0]}"'
         nickname = " OR ".join(f'"{word}"' for word in self.nickname)
         if weight == EXACT_WEIGHT:
             return f"({exact})"
@@ -214,18 +214,9 @@ class NameQuery:
         """Up to `limit` ids of matching people (with the level's score, when given), in no
         particular order, from the index alone: no permission check, so callers pass them
         through need-to-know before showing or counting anything."""
-        if vendor == "postgresql":
-            sql = (
-                "SELECT person_id FROM people_personnameindex "
-                "WHERE to_tsvector('simple'::regconfig, keys) "
-                "@@ to_tsquery('simple'::regconfig, %s) LIMIT %s"
-            )
-            words = level.tsquery if level else self.tsquery()
-        else:
-            sql = "SELECT rowid FROM people_name_fts WHERE people_name_fts MATCH %s LIMIT %s"
-            words = level.fts5 if level else self.fts5()
+        lookup = self.matching_ids(vendor, level)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [words, limit])
+            cursor.execute(f"{lookup.sql} LIMIT %s", [*lookup.params, limit])
             return [row[0] for row in cursor.fetchall()]
 
     def matches(self, vendor: str, field: str = "pk", level: NameLevel | None = None) -> Q:
@@ -248,20 +239,18 @@ class NameQuery:
             return Q(in_array)
         return Q(**{f"{field}__in": self.matching_ids(vendor, level)})
 
-    def matches_by_join(
-        self, vendor: str, prefix: str = "name_index__", level: NameLevel | None = None
-    ) -> Q:
+    def matches_by_join(self, vendor: str, prefix: str = "name_index__") -> Q:
         """The same people as `matches`, for a query that stops early (a capped count): on
         PostgreSQL the person's own document is tested against the GIN index through the
         join, so the planner reads matches only until it has enough instead of first
         collecting every matching id (23,845 for 'William Williams' at 1M, ~100 ms)."""
         if vendor != "postgresql":
-            return self.matches(vendor, level=level)
+            return self.matches(vendor)
         # "(to_tsvector('simple'::regconfig, <keys>) @@ to_tsquery('simple'::regconfig, %s))",
         # the expression the GIN index is built on.
         in_document = Func(
             F(f"{prefix}keys"),
-            Value(level.tsquery if level else self.tsquery()),
+            Value(self.tsquery()),
             arg_joiner=") @@ to_tsquery('simple'::regconfig, ",
             template="(to_tsvector('simple'::regconfig, %(expressions)s))",
             output_field=BooleanField(),

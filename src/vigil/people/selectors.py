@@ -480,7 +480,6 @@ def search(
         name = NameQuery.parse(text)
         if name is not None:
             people = visible_records(user, Person.objects.all())
-            matched_on = name.token_texts
             if date_of_birth:
                 people = people.filter(
                     date_of_birth__gte=date_of_birth.earliest,
