@@ -74,12 +74,8 @@ def _no_checkpoint_on_commit(sender: Any, connection: Any, **kwargs: Any) -> Non
 def checkpoint_loop(path: str, interval: float, stop: threading.Event | None = None) -> None:
     """Checkpoint `path` every `interval` seconds until `stop` is set (a server's never is)."""
     stop = stop or threading.Event()
-    db = sqlite3.connect(path, timeout=20, check_same_thread=False)
-    try:
-        while not stop.wait(interval):
-            try:
-                db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-            except sqlite3.Error:
-                continue  # busy or briefly locked: the next round catches up
-    finally:
-        db.close()
+    while not stop.wait(interval):
+        try:
+            checkpoint(path)
+        except sqlite3.Error:
+            continue  # busy or briefly locked: the next round catches up
