@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import sys
+from dataclasses import dataclass
 
 import pytest
 
@@ -98,13 +99,14 @@ def test_explanation_names_agreeing_fields(result):
 
 
 def test_household_fields_only_corroborate_the_twins(result):
-    twins = [p for p in result.pairs if {p.left[1], p.right[1]} == {"h3", "h4"}]
-    # Scored (they share a DOB) but the household fields are silenced: weight 0.
-    for pair in twins:
-        fields = {f.comparison: f for f in pair.explanation.fields}
-        assert fields["family_name"].match_weight == 0
-        assert fields["location"].match_weight == 0
-        assert not pair.linked
+    # Not even a candidate pair: their given names disagree, so the household gate closes and
+    # blocking leaves them out (model._Ungated).
+    assert not [p for p in result.pairs if {p.left[1], p.right[1]} == {"h3", "h4"}]
+    assert result.clusters[("school", "h3")] != result.clusters[("school", "h4")]
+    # Scored anyway, the household fields are silenced: weight 0.
+    fields = {f.comparison: f for f in _scored(HOUSEHOLD[2], HOUSEHOLD[3]).explanation.fields}
+    assert fields["family_name"].match_weight == 0
+    assert fields["location"].match_weight == 0
 
 
 def test_threshold_controls_linking():
@@ -216,10 +218,30 @@ def test_pair_scorer_fast_path_scores_as_splink_does():
     assert first[0].key == ("school", "s1") and first[0].match_probability > 0.9
 
 
+def _scored(a, b, n_records=2):
+    """The pair as the (prior) model scores it, blocking or not."""
+    from vigil.core.linkage import PairScorer
+
+    scorer = PairScorer(n_records=n_records)
+    (candidate,) = scorer.score(standardise_record(a), [standardise_record(b)], min_probability=0)
+    return candidate
+
+
+@dataclass
+class Pair:
+    linked: bool
+    candidate: bool  # blocking made it a candidate pair
+
+
 def _pair_levels(records):
+    """A pair's levels, and whether link_records linked it (or even scored it: a pair the
+    household gate closes is left out at blocking)."""
     result = link_records(records, threshold=0.9, min_pair_probability=0.0)
-    (pair,) = result.pairs
-    return {f.comparison: f.level for f in pair.explanation.fields}, pair
+    if result.pairs:
+        (pair,) = result.pairs
+        return {f.comparison: f.level for f in pair.explanation.fields}, Pair(pair.linked, True)
+    levels = {f.comparison: f.level for f in _scored(*records).explanation.fields}
+    return levels, Pair(False, False)
 
 
 @pytest.mark.parametrize("keyed", ["1998-07-01", "1998-07-10", "1998-01-07", "1998-01-10"])

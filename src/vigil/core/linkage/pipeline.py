@@ -20,6 +20,7 @@ from vigil.core.linkage.model import (
     PRIOR_ESTIMATE_FLOOR,
     comparison_levels,
     estimate_prior,
+    exclude_by_keys,
     log2_odds,
     make_db_api,
     prior_lambda,
@@ -27,7 +28,12 @@ from vigil.core.linkage.model import (
     train,
     vigil_settings,
 )
-from vigil.core.linkage.standardise import STANDARD_COLUMNS, standardise_record
+from vigil.core.linkage.standardise import (
+    STANDARD_COLUMNS,
+    address_words,
+    common_address_words,
+    standardise_record,
+)
 
 INPUT_COLUMNS: tuple[str, ...] = (
     "source", "record_id", "given_name", "family_name", "date_of_birth", "postcode", "address",
@@ -107,7 +113,9 @@ def standardise_table(records: Iterable[Mapping[str, Any]]) -> pa.Table:
 
 
 def standardise_rows(records: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Standardise records (standardise.STANDARD_COLUMNS); rejects duplicate keys."""
+    """Standardise records (standardise.STANDARD_COLUMNS); rejects duplicate keys. The
+    address-word blocking keys leave out the words too many of these records share
+    (standardise.common_address_words)."""
     rows = []
     seen: set[str] = set()
     for record in records:
@@ -118,6 +126,10 @@ def standardise_rows(records: Iterable[Mapping[str, Any]]) -> list[dict[str, Any
             )
         seen.add(row["unique_id"])
         rows.append(row)
+    common = common_address_words(row["address_tokens"] for row in rows)
+    if common:
+        for row in rows:
+            row["address_word_1"], row["address_word_2"] = address_words(row["address"], common)
     return rows
 
 
@@ -276,6 +288,7 @@ def link_records(
                 household_safe=household_safe,
             )
         linker = Linker(df, settings, log_level=None)
+        exclude_by_keys(linker)
         if train_model:
             train(linker, n, baseline=baseline)
         if train_model and not baseline:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from datetime import date
 from functools import cache, lru_cache
 from importlib import resources
@@ -250,14 +251,46 @@ def address_tokens(address: str | None) -> list[str] | None:
     return words or None
 
 
-def address_words(address: str | None) -> tuple[str | None, str | None]:
-    """The two longest distinguishing words of an address that are not numbers (ties broken
-    alphabetically): usually the street and the locality, whatever order they were typed in.
-    Blocking keys only."""
+def address_street(address: str | None) -> str | None:
+    """The distinguishing words of an address that are not numbers, sorted: the street and
+    locality without the house or flat number ("12 Meadow Rd, Northam" -> "meadow northam"),
+    whatever order they were typed in. A blocking key only: neighbours, and a house number
+    keyed wrongly, share it, and a street holds a few hundred people at most, so the pairs it
+    makes grow with the area, not with its square (as a key of one word, often the town, did)."""
+    words = [w for w in address_tokens(address) or () if not w[0].isdigit()]
+    return " ".join(words) or None
+
+
+def address_words(
+    address: str | None, too_common: frozenset[str] | set[str] = frozenset()
+) -> tuple[str | None, str | None]:
+    """The two longest distinguishing words of an address that are not numbers nor
+    `too_common` (ties broken alphabetically): a street and a locality, whatever order they
+    were typed in, and a word mistyped in the street leaves the other. Blocking keys only.
+
+    A batch of records passes its common words as `too_common` (common_address_words): the
+    longest word is often the town, which half an area shares, and a key on it joins pairs
+    with the square of the town (2.9 billion at 1,000,000 records).
+    """
     words = sorted(
-        (w for w in address_tokens(address) or () if not w[0].isdigit()), key=lambda w: (-len(w), w)
+        (w for w in address_tokens(address) or () if not w[0].isdigit() and w not in too_common),
+        key=lambda w: (-len(w), w),
     )
     return (words[0] if words else None, words[1] if len(words) > 1 else None)
+
+
+# A word of more addresses than this in a batch is no blocking key (common_address_words).
+ADDRESS_WORD_MAX_RECORDS = 500
+
+
+def common_address_words(
+    token_lists: Iterable[Iterable[str] | None], max_records: int = ADDRESS_WORD_MAX_RECORDS
+) -> set[str]:
+    """The address words (address_tokens) more than `max_records` of the records share."""
+    counts: Counter[str] = Counter()
+    for tokens in token_lists:
+        counts.update(tokens or ())
+    return {word for word, count in counts.items() if count > max_records}
 
 
 def address_number(address: str | None) -> str | None:
@@ -304,7 +337,7 @@ STANDARD_COLUMNS: tuple[str, ...] = (
     "family_name", "family_tokens", "family_phonetic",
     "dob", "dob_year", "dob_transposed",
     "postcode", "postcode_outward", "address", "address_tokens", "address_number",
-    "address_word_1", "address_word_2", "phone",
+    "address_street", "address_word_1", "address_word_2", "phone",
     "given_first_gate", "given_variants_gate", "dob_gate", "family_name_gate",
 )  # fmt: skip
 
@@ -324,8 +357,8 @@ def standardise_record(record: Mapping[str, Any]) -> dict[str, Any]:
     dob = standardise_dob(record.get("date_of_birth"))
     postcode = standardise_postcode(record.get("postcode"))
     address = standardise_address(record.get("address"))
-    word_1, word_2 = address_words(address)
     variants = list(name_variants(first)) if first else None
+    word_1, word_2 = address_words(address)
     return {
         "unique_id": unique_id(source, record_id),
         "source": source,
@@ -345,6 +378,7 @@ def standardise_record(record: Mapping[str, Any]) -> dict[str, Any]:
         "address": address,
         "address_tokens": address_tokens(address),
         "address_number": address_number(address),
+        "address_street": address_street(address),
         "address_word_1": word_1,
         "address_word_2": word_2,
         "phone": standardise_phone(record.get("phone")),
