@@ -358,3 +358,35 @@ def test_duckdb_spills_to_the_temporary_directory_not_the_working_one(monkeypatc
     assert spill_directory() == f"{tempfile.gettempdir()}/vigil-duckdb"
     monkeypatch.setenv("VIGIL_LINKAGE_TEMP_DIR", str(tmp_path))
     assert spill_directory() == str(tmp_path)
+
+
+def test_duckdb_memory_limit_is_half_the_machine_or_as_configured(monkeypatch):
+    from vigil.core.linkage.model import make_db_api
+
+    def limit() -> str:
+        api = make_db_api("duckdb")
+        return str(api.duckdb_con.execute("SELECT current_setting('memory_limit')").fetchone()[0])
+
+    monkeypatch.delenv("VIGIL_LINKAGE_MEMORY_LIMIT", raising=False)
+    default = limit()
+    monkeypatch.setenv("VIGIL_LINKAGE_MEMORY_LIMIT", "1GB")
+    assert limit() in {"953.6 MiB", "1.0 GiB", "1000.0 MiB"}
+    monkeypatch.setenv("VIGIL_LINKAGE_MEMORY_LIMIT", "50%")
+    assert limit() == default
+
+
+def test_scoring_in_chunks_gives_the_same_pairs(monkeypatch):
+    """Above PREDICT_CHUNK_RECORDS records, scoring runs chunk by chunk (Splink's chunking,
+    with the blocking rules' exclusions by keys): the same pairs and clusters."""
+    from vigil.core.linkage import pipeline
+
+    records = HOUSEHOLD + KNOWN
+    whole = link_records(records, threshold=0.9, min_pair_probability=0.0)
+    monkeypatch.setattr(pipeline, "PREDICT_CHUNK_RECORDS", 4)
+    assert pipeline.predict_chunks(len(records)) == {"num_chunks_left": 4, "num_chunks_right": 4}
+    chunked = link_records(records, threshold=0.9, min_pair_probability=0.0)
+    assert [(p.left, p.right) for p in chunked.pairs] == [(p.left, p.right) for p in whole.pairs]
+    assert [p.match_probability for p in chunked.pairs] == pytest.approx(
+        [p.match_probability for p in whole.pairs]
+    )
+    assert chunked.clusters == whole.clusters

@@ -152,7 +152,13 @@ def make_db_api(backend: str | None = None, **options: Any) -> Any:
             spill = os.environ.get("VIGIL_LINKAGE_TEMP_DIR") or os.path.join(
                 tempfile.gettempdir(), "vigil-duckdb"
             )
-            options["connection"] = duckdb.connect(":memory:", config={"temp_directory": spill})
+            # And it spills before VIGIL_LINKAGE_MEMORY_LIMIT (default half the machine's
+            # memory; DuckDB's own default of 80% left too little for Python's share of a
+            # 1,000,000-record run).
+            limit = os.environ.get("VIGIL_LINKAGE_MEMORY_LIMIT") or "50%"
+            options["connection"] = duckdb.connect(
+                ":memory:", config={"temp_directory": spill, "memory_limit": limit}
+            )
         return DuckDBAPI(**options)
     if backend == "spark":
         try:
