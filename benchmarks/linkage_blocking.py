@@ -92,7 +92,9 @@ def main() -> int:
             f"   ({time.perf_counter() - started:.0f} s)",
             flush=True,
         )
-        found = f"({found}) or (coalesce(({condition}), false))"
+        # As the pipeline does (model.exclude_by_keys): every rule carries the same gate, so a
+        # pair this rule keeps was made by an earlier rule exactly when that rule's keys agree.
+        found = f"({found}) or (coalesce(({rule_sql(plain)}), false))"
     what = "candidate pairs to score" if args.exact else "pairs joined (before removing repeats)"
     print(f"{what}: {total:,}")
     return 0
