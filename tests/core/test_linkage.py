@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from tests.core.linkage_people import person
 from vigil.core.linkage import (
     DuplicateRecordError,
     LinkageBackendError,
@@ -18,20 +19,6 @@ from vigil.core.linkage import (
     make_db_api,
 )
 from vigil.core.linkage.standardise import standardise_record
-
-
-def person(record_id, given, family, dob, postcode="", address="", phone="", source="school"):
-    return {
-        "source": source,
-        "record_id": record_id,
-        "given_name": given,
-        "family_name": family,
-        "date_of_birth": dob,
-        "postcode": postcode,
-        "address": address,
-        "phone": phone,
-    }
-
 
 # One household: two siblings, twins, a father and son sharing a name, all at one address
 # and on one parent's mobile. Plus the real duplicates the agencies hold.

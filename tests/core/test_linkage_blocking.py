@@ -8,6 +8,7 @@ import re
 import pytest
 import splink.blocking_analysis as analysis
 
+from tests.core.linkage_people import person
 from vigil.core.linkage.model import make_db_api, prediction_blocking_rules
 from vigil.core.linkage.pipeline import STANDARD_SCHEMA, standardise_rows
 from vigil.core.linkage.standardise import (
@@ -19,18 +20,8 @@ from vigil.core.linkage.standardise import (
 )
 from vigil.synthetic.files import write_area
 
-
-def record(record_id, given, family, dob, postcode="M14 5RT", address="22 Clyde Road, Northam"):
-    return {
-        "source": "school",
-        "record_id": record_id,
-        "given_name": given,
-        "family_name": family,
-        "date_of_birth": dob,
-        "postcode": postcode,
-        "address": address,
-        "phone": "",
-    }
+# The household's home: twins, a father and son and a nickname duplicate share it.
+HOME = {"postcode": "M14 5RT", "address": "22 Clyde Road, Northam"}
 
 
 def candidate_pairs(records, household_safe=True):
@@ -55,12 +46,12 @@ def candidate_pairs(records, household_safe=True):
 
 def test_rules_leave_out_the_pairs_the_household_gate_closes():
     records = [
-        record("kayleigh", "Kayleigh", "Smith", "2010-03-14"),
-        record("kay", "Kay", "Smyth", "2010-03-14"),  # the same child, a nickname
-        record("twin", "Jordan", "Smith", "2010-03-14"),  # her twin: same DOB and home
-        record("father", "Daniel", "Smith", "1982-11-05"),
-        record("son", "Daniel", "Smith", "2015-04-22"),  # same name, a generation apart
-        record("blank", "", "Smith", ""),  # nothing to decide by
+        person("kayleigh", "Kayleigh", "Smith", "2010-03-14", **HOME),
+        person("kay", "Kay", "Smyth", "2010-03-14", **HOME),  # the same child, a nickname
+        person("twin", "Jordan", "Smith", "2010-03-14", **HOME),  # her twin: same DOB and home
+        person("father", "Daniel", "Smith", "1982-11-05", **HOME),
+        person("son", "Daniel", "Smith", "2015-04-22", **HOME),  # same name, a generation apart
+        person("blank", "", "Smith", "", **HOME),  # nothing to decide by
     ]
     pairs = candidate_pairs(records)
     assert ("kay", "kayleigh") in pairs
@@ -84,17 +75,17 @@ def test_rules_render_for_both_engines_with_only_standard_columns():
 
 def test_a_swapped_name_and_a_mistyped_street_are_still_candidates():
     records = [
-        record("a", "Adam", "Vaszocz", "1988-11-13", "M1 1AA", "63 Wyles Place, Gravesend"),
-        record("b", "Vaszocz", "Adam", "", "M1 3AA", "63 Wyles Place, Graveesnd"),
-        record("c", "Bianca", "Cobbett", "", "M3 1AA", "32 Yerralee Road Wongon Woodend"),
-        record("d", "Biana", "Cbobett", "", "M3 1AA", "Yerralee Road Wongkn Woodend"),
+        person("a", "Adam", "Vaszocz", "1988-11-13", "M1 1AA", "63 Wyles Place, Gravesend"),
+        person("b", "Vaszocz", "Adam", "", "M1 3AA", "63 Wyles Place, Graveesnd"),
+        person("c", "Bianca", "Cobbett", "", "M3 1AA", "32 Yerralee Road Wongon Woodend"),
+        person("d", "Biana", "Cbobett", "", "M3 1AA", "Yerralee Road Wongkn Woodend"),
     ]
     assert {("a", "b"), ("c", "d")} <= candidate_pairs(records)
 
 
 def test_common_address_words_are_no_blocking_key():
     towns = [("Northam" if i % 10 else "Kelbridge") for i in range(600)]
-    tokens = [standardise_record(record(str(i), "A", "B", "", "", f"{i} Mill Lane, {t}"))
+    tokens = [standardise_record(person(str(i), "A", "B", "", "", f"{i} Mill Lane, {t}"))
               for i, t in enumerate(towns)]  # fmt: skip
     common = common_address_words(row["address_tokens"] for row in tokens)
     assert common == {"mill", "northam"}  # 540 and 600 records; kelbridge 60
@@ -102,7 +93,7 @@ def test_common_address_words_are_no_blocking_key():
     assert address_words(address) == ("northam", "quarry")
     assert address_words(address, common) == ("quarry", None)
     rows = standardise_rows(
-        record(str(i), "A", "B", "", "", f"{i} Mill Lane, {t}") for i, t in enumerate(towns)
+        person(str(i), "A", "B", "", "", f"{i} Mill Lane, {t}") for i, t in enumerate(towns)
     )
     assert {(r["address_word_1"], r["address_word_2"]) for r in rows} == {
         (None, None),
