@@ -37,6 +37,7 @@ import shutil
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Literal
 
 import numpy as np
@@ -528,6 +529,24 @@ def _comparison(
     return cl.CustomComparison(creators, output_column_name=name)
 
 
+@cache
+def _gate_open_sql(dialect: str) -> str:
+    """SQL, as a blocking rule writes it, true when the household gate leaves a pair open: the
+    gate (household_gate()) does not close it, or the given name is in the other record's
+    family-name box (a half-swap, which the gate counts as disagreeing but the given-name
+    comparison as evidence)."""
+
+    def as_blocking(level: ComparisonLevelCreator) -> str:
+        sql = level.get_comparison_level(dialect).sql_condition
+        # Comparison SQL names a column's sides col_l / col_r; a blocking rule, l.col / r.col.
+        # Vigil's columns are plain lower-case names, so they need no quotes.
+        return re.sub(r'["`]?\b(\w+)_([lr])\b["`]?', r"\2.\1", sql)
+
+    gate = as_blocking(household_gate())
+    half_swap = as_blocking(_name_in_other_column("given_first_gate", "family_name_gate"))
+    return f"(NOT ({gate}) OR ({half_swap}))"
+
+
 class _Ungated(BlockingRuleCreator):
     """A blocking rule restricted to the pairs the household gate leaves open.
 
@@ -536,12 +555,10 @@ class _Ungated(BlockingRuleCreator):
     DOB: at the prior of a batch worth training on it stays far below the threshold (at
     50,000 records the same 3,994 true links before and after, and one more false one, from
     the re-estimated prior). At force scale such pairs are most of what the name and date
-    keys join (a common name born in the same year). On a handful of records, where the prior
-    is large, the gated rules may miss a pair the model alone would have linked.
-    Dropping them at blocking is what lets the rules run at 1,000,000 records. One exception
-    is kept: a given name typed in the other record's family-name box (a half-swap), which the
-    gate counts as disagreeing but the given-name comparison as evidence. The gate is the
-    model's own (household_gate()), rendered for the linker's SQL dialect.
+    keys join (a common name born in the same year): dropping them at blocking is what lets
+    the rules run at 1,000,000 records. On a handful of records, where the prior is large,
+    the gated rules may miss a pair the model alone would have linked. The gate is the
+    model's own, rendered for the linker's SQL dialect (_gate_open_sql).
     """
 
     def __init__(self, rule: BlockingRuleCreator) -> None:
@@ -549,22 +566,8 @@ class _Ungated(BlockingRuleCreator):
         self._rule = rule
 
     def create_sql(self, sql_dialect: SplinkDialect) -> str:
-        def as_blocking(level: ComparisonLevelCreator) -> str:
-            sql = level.get_comparison_level(sql_dialect.sql_dialect_str).sql_condition
-            # Comparison SQL names a column's sides col_l / col_r; a blocking rule, l.col /
-            # r.col. Vigil's columns are plain lower-case names, so they need no quotes.
-            return re.sub(r'["`]?\b(\w+)_([lr])\b["`]?', r"\2.\1", sql)
-
-        gate = as_blocking(household_gate())
-        half_swap = as_blocking(_name_in_other_column("given_first_gate", "family_name_gate"))
         rule = self._rule.create_sql(sql_dialect)
-        sql = f"({rule}) AND (NOT ({gate}) OR ({half_swap}))"
-        _KEYS_OF_UNGATED[sql] = rule
-        return sql
-
-
-# Each ungated rule's SQL -> the SQL of its keys alone (see exclude_by_keys).
-_KEYS_OF_UNGATED: dict[str, str] = {}
+        return f"({rule}) AND {_gate_open_sql(sql_dialect.sql_dialect_str)}"
 
 
 class _ExcludedByKeys(BlockingRule):
@@ -590,10 +593,13 @@ def exclude_by_keys(linker: Linker) -> int:
     settings = getattr(linker, "_settings_obj", None)
     changed = 0
     for rule in getattr(settings, "_blocking_rules_to_generate_predictions", None) or ():
-        keys = _KEYS_OF_UNGATED.get(getattr(rule, "blocking_rule_sql", ""))
-        if keys is not None and type(rule) is BlockingRule:
+        if type(rule) is not BlockingRule:
+            continue
+        sql = rule.blocking_rule_sql
+        gated = f") AND {_gate_open_sql(rule.sql_dialect.sql_dialect_str)}"
+        if sql.startswith("(") and sql.endswith(gated):
             rule.__class__ = _ExcludedByKeys
-            rule.keys_sql = keys  # type: ignore[attr-defined]
+            rule.keys_sql = sql[1 : -len(gated)]  # type: ignore[attr-defined]
             changed += 1
     return changed
 
