@@ -370,7 +370,8 @@ def test_scoring_in_chunks_gives_the_same_pairs(monkeypatch):
     records = HOUSEHOLD + KNOWN
     whole = link_records(records, threshold=0.9, min_pair_probability=0.0)
     monkeypatch.setattr(pipeline, "PREDICT_CHUNK_RECORDS", 4)
-    assert pipeline.predict_chunks(len(records)) == {"num_chunks_left": 4, "num_chunks_right": 4}
+    chunks = pipeline.predict_chunks(len(records))
+    assert len(chunks) == 16 and chunks[0] == ((1, 4), (1, 4)) and chunks[-1] == ((4, 4), (4, 4))
     chunked = link_records(records, threshold=0.9, min_pair_probability=0.0)
     assert [(p.left, p.right) for p in chunked.pairs] == [(p.left, p.right) for p in whole.pairs]
     assert [p.match_probability for p in chunked.pairs] == pytest.approx(

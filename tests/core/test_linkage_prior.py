@@ -155,3 +155,33 @@ def test_other_errors_in_an_em_pass_are_not_hidden(monkeypatch):
     )
     with pytest.raises(ValueError, match="something else"):
         link_records(_people(3), threshold=0.9, train_model=True)
+
+
+def test_a_trained_run_scored_in_chunks_keeps_the_same_pairs_and_leaves_no_tables(
+    trained, monkeypatch
+):
+    """Above PREDICT_CHUNK_RECORDS records each chunk's scored pairs are read (the kept pairs
+    and the prior estimate's weights) and its table dropped: the same pairs, probabilities and
+    prior as scoring whole, and no scored pairs left in the database after the run."""
+    import duckdb
+
+    from vigil.core.linkage import pipeline
+
+    monkeypatch.setattr(pipeline, "PREDICT_CHUNK_RECORDS", 300)
+    connection = duckdb.connect()
+    chunked = link_records(
+        _people(3), threshold=0.9, train_model=True, db_api_options={"connection": connection}
+    )
+    assert len(pipeline.predict_chunks(1100)) == 16
+    assert [(p.left, p.right) for p in chunked.pairs] == [(p.left, p.right) for p in trained.pairs]
+    assert [p.match_probability for p in chunked.pairs] == pytest.approx(
+        [p.match_probability for p in trained.pairs]
+    )
+    assert chunked.model["probability_two_random_records_match"] == pytest.approx(
+        trained.model["probability_two_random_records_match"]
+    )
+    assert chunked.clusters == trained.clusters
+    tables = [
+        name for (name,) in connection.execute("select table_name from duckdb_tables()").fetchall()
+    ]
+    assert not [t for t in tables if "predict" in t or "sql_query" in t], tables

@@ -200,12 +200,15 @@ def cluster(
 # 1,000,000 records unchunked scoring passed 20 GB (2.4 GB at 200,000) on a 24 GB machine.
 PREDICT_CHUNK_RECORDS = 250_000
 
+Chunk = tuple[tuple[int, int], tuple[int, int]]
 
-def predict_chunks(n_records: int) -> dict[str, int]:
-    """Splink's predict() chunking arguments for `n_records` (none at or below
-    PREDICT_CHUNK_RECORDS)."""
-    chunks = math.ceil(n_records / PREDICT_CHUNK_RECORDS)
-    return {"num_chunks_left": chunks, "num_chunks_right": chunks} if chunks > 1 else {}
+
+def predict_chunks(n_records: int) -> list[Chunk]:
+    """The (left, right) chunks Splink's predict_chunk() scores `n_records` in: ((i, k), (j, k))
+    for every i and j up to k = n_records / PREDICT_CHUNK_RECORDS, rounded up; one chunk,
+    ((1, 1), (1, 1)), at or below PREDICT_CHUNK_RECORDS."""
+    k = max(1, math.ceil(n_records / PREDICT_CHUNK_RECORDS))
+    return [((i, k), (j, k)) for i in range(1, k + 1) for j in range(1, k + 1)]
 
 
 def _log2_odds_or_inf(probability: float) -> float:
@@ -216,40 +219,76 @@ def _log2_odds_or_inf(probability: float) -> float:
     return log2_odds(probability)
 
 
+def _explained(column: str) -> bool:
+    """The scored columns a pair keeps: its records' keys, its weight and probability, and
+    each comparison's level and weights (what explain_row reads), not the compared values."""
+    return column in {
+        "source_l", "record_id_l", "source_r", "record_id_r", "match_weight", "match_probability",
+    } or column.startswith(("gamma_", "mw_"))  # fmt: skip
+
+
+@dataclass
+class _Scored:
+    pairs: pa.Table  # match weight at or above the pairs' bound, explained columns only
+    weights: np.ndarray  # every match weight at or above the weights' bound
+
+
+def _score(linker: Any, n: int, pairs_at_least: float, weights_at_least: float) -> _Scored:
+    """Score the candidate pairs chunk by chunk (predict_chunks), keeping from each chunk the
+    pairs at or above `pairs_at_least` (log2 odds) and the match weights at or above
+    `weights_at_least`; each chunk's table is dropped once read. Nothing but what is kept
+    outlives a chunk: at 1,000,000 records Splink's own predict(num_chunks_...) gathers every
+    chunk's scored pairs, with every compared value, into one table (the run passed 21 GB)."""
+    lowest = min(pairs_at_least, weights_at_least)
+    pairs, weights = [], []
+    for left, right in predict_chunks(n):
+        chunk = linker.inference.predict_chunk(
+            left_chunk=left,
+            right_chunk=right,
+            threshold_match_weight=lowest if math.isfinite(lowest) else None,
+            warning_mode="never",
+        )
+        columns = ", ".join(c.name for c in chunk.columns if _explained(c.input_name))
+        for at_least, into, select in (
+            (pairs_at_least, pairs, columns),
+            (weights_at_least, weights, "match_weight"),
+        ):
+            # The table is Splink's, the bound a float written by repr: nothing from the input.
+            where = (
+                f"where match_weight >= {at_least!r}"
+                if math.isfinite(at_least)
+                else ("where false" if at_least > 0 else "")
+            )
+            read = linker.misc.query_sql(f"select {select} from {chunk.physical_name} {where}")  # noqa: S608
+            into.append(read.as_pyarrow_table())
+            read.drop_table_from_database_and_remove_from_cache()
+        chunk.drop_table_from_database_and_remove_from_cache()
+    return _Scored(
+        pa.concat_tables(pairs),
+        np.concatenate([w.column("match_weight").to_numpy() for w in weights]).astype(np.float64),
+    )
+
+
 def _score_with_estimated_prior(linker: Any, n: int, min_pair_probability: float) -> pa.Table:
     """Score candidate pairs, re-estimate the prior from them (model.estimate_prior), and
     return the pairs at or above min_pair_probability under that prior. The linker's settings
     take the new prior, so the saved model (and the "already known?" scorer) use it too.
 
     Only the prior moves: it shifts every match weight by the same amount, so the ranking of
-    pairs is unchanged and the estimate acts as a threshold learnt from the data. Pairs are
-    scored far enough below both floors that no pair the shift could lift above them is
-    missed (the estimate moves at most MAX_PRIOR_CHANGE). The scored pairs stay in the
-    database: only their weights are read for the estimate, and only the pairs kept are read
-    whole (each carries every column and level; at 1,000,000 records reading all of them
-    into Python took more memory than the machine had).
+    pairs is unchanged and the estimate acts as a threshold learnt from the data. The pairs
+    kept are read far enough below min_pair_probability that no pair the shift could lift
+    above it is missed (the estimate moves at most MAX_PRIOR_CHANGE).
     """
     trained = linker._settings_obj._probability_two_random_records_match
-    floor = _log2_odds_or_inf(min(min_pair_probability, PRIOR_ESTIMATE_FLOOR))
-    scored = linker.inference.predict(
-        threshold_match_weight=floor - math.log2(MAX_PRIOR_CHANGE)
-        if math.isfinite(floor)
-        else None,
-        warning_mode="never",
-        **predict_chunks(n),
+    scored = _score(
+        linker,
+        n,
+        pairs_at_least=_log2_odds_or_inf(min_pair_probability) - math.log2(MAX_PRIOR_CHANGE),
+        weights_at_least=log2_odds(PRIOR_ESTIMATE_FLOOR),
     )
-    table = scored.physical_name
-
-    def rows(columns: str, at_least: float) -> pa.Table:
-        # The table is Splink's; the bound a float written by repr: nothing from the input.
-        where = f"where match_weight >= {at_least!r}" if math.isfinite(at_least) else ""
-        sql = f"select {columns} from {table} {where}"  # noqa: S608
-        return linker.misc.query_sql(sql).as_pyarrow_table()
-
-    weights = rows("match_weight", log2_odds(PRIOR_ESTIMATE_FLOOR)).column("match_weight")
-    prior = estimate_prior(weights.to_numpy().astype(np.float64), n, trained)
+    prior = estimate_prior(scored.weights, n, trained)
     shift = log2_odds(prior) - log2_odds(trained)
-    kept = rows("*", _log2_odds_or_inf(min_pair_probability) - shift)
+    kept = scored.pairs
     weights = kept.column("match_weight").to_numpy().astype(np.float64) + shift
     probabilities = 1.0 / (1.0 + np.exp2(-weights))
     keep = pa.array(probabilities >= min_pair_probability)
@@ -332,11 +371,9 @@ def link_records(
         if train_model and not baseline:
             scored = _score_with_estimated_prior(linker, n, min_pair_probability)
         else:
-            scored = linker.inference.predict(
-                threshold_match_probability=min_pair_probability,
-                warning_mode="never",
-                **predict_chunks(n),
-            ).as_pyarrow_table()
+            scored = _score(
+                linker, n, _log2_odds_or_inf(min_pair_probability), weights_at_least=math.inf
+            ).pairs
         rows = scored.to_pylist()
         del scored
         model = linker.misc.save_model_to_json()
