@@ -240,7 +240,8 @@ def _score(linker: Any, n: int, pairs_at_least: float, weights_at_least: float) 
     outlives a chunk: at 1,000,000 records Splink's own predict(num_chunks_...) gathers every
     chunk's scored pairs, with every compared value, into one table (the run passed 21 GB)."""
     lowest = min(pairs_at_least, weights_at_least)
-    pairs, weights = [], []
+    pairs: list[pa.Table] = []
+    weights: list[pa.Table] = []
     for left, right in predict_chunks(n):
         chunk = linker.inference.predict_chunk(
             left_chunk=left,
