@@ -230,7 +230,7 @@ def _explained(column: str) -> bool:
 @dataclass
 class _Scored:
     pairs: pa.Table  # match weight at or above the pairs' bound, explained columns only
-    weights: np.ndarray  # every match weight at or above the weights' bound
+    weights: np.ndarray  # every match weight at or above the weights' bound (none if +inf)
 
 
 def _score(linker: Any, n: int, pairs_at_least: float, weights_at_least: float) -> _Scored:
@@ -250,10 +250,8 @@ def _score(linker: Any, n: int, pairs_at_least: float, weights_at_least: float) 
             warning_mode="never",
         )
         columns = ", ".join(c.name for c in chunk.columns if _explained(c.input_name))
-        for at_least, into, select in (
-            (pairs_at_least, pairs, columns),
-            (weights_at_least, weights, "match_weight"),
-        ):
+        reads = [(pairs_at_least, pairs, columns), (weights_at_least, weights, "match_weight")]
+        for at_least, into, select in reads if weights_at_least < math.inf else reads[:1]:
             # The table is Splink's, the bound a float written by repr: nothing from the input.
             where = (
                 f"where match_weight >= {at_least!r}"
@@ -266,7 +264,9 @@ def _score(linker: Any, n: int, pairs_at_least: float, weights_at_least: float) 
         chunk.drop_table_from_database_and_remove_from_cache()
     return _Scored(
         pa.concat_tables(pairs),
-        np.concatenate([w.column("match_weight").to_numpy() for w in weights]).astype(np.float64),
+        np.concatenate([w.column("match_weight").to_numpy() for w in weights]).astype(np.float64)
+        if weights
+        else np.empty(0),
     )
 
 
