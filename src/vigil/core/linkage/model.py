@@ -788,52 +788,26 @@ def train(linker: Linker, n_records: int, *, seed: int = 11, baseline: bool = Fa
         linker.training.estimate_u_using_random_sampling(
             max_pairs=min(5e6, max(1e6, n_records * 200)), seed=seed
         )
-        # Each pass with the narrower rule to train on instead if Splink refuses it.
-        passes: list[tuple[BlockingRuleCreator, BlockingRuleCreator | None]]
         if baseline:
-            passes = [(block_on("dob"), None), (block_on("given_name", "family_name"), None)]
+            passes = [block_on("dob"), block_on("given_name", "family_name")]
         else:
-            # 1: same DOB -> trains given name, family name, location. At force scale nearly
-            #    all these pairs are strangers sharing a birthday (a duplicate is about one in
-            #    100,000 of them at 1,000,000 records, five times rarer than at 200,000) and
-            #    EM drives a level's m estimate to 0.0, which Splink refuses: the pass is then
-            #    trained on the pairs that also share the given name's sound (given name left
-            #    to pass 2). Not the first choice: at 50,000 records it gave F1 0.950 against
-            #    the DOB pass's 0.960 (precision 0.963 against 0.988).
+            # 1: same DOB -> trains given name, family name, location.
             # 2: same family name and postcode (households!) -> trains given name and DOB,
             #    including the twin and same-name-parent levels.
-            passes = [
-                (block_on("dob"), block_on("dob", "given_phonetic")),
-                (block_on("family_name", "postcode"), None),
-            ]
-        for rule, narrower in passes:
-            _train_pass(linker, rule, narrower)
+            passes = [block_on("dob"), block_on("family_name", "postcode")]
+        for rule in passes:
+            try:
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    rule, estimate_without_term_frequencies=True
+                )
+            except ValueError as error:
+                # At force scale a comparison level's m estimate can underflow to 0.0, which
+                # Splink refuses (1M records, pass 1). The pass is then left out: the other
+                # pass and the starting m values still stand, and the run finishes.
+                if "m_probability" not in str(error) and "u_probability" not in str(error):
+                    raise
+                logging.getLogger(__name__).warning(
+                    "EM pass %s left out: %s", rule, str(error).splitlines()[0]
+                )
     finally:
         log.setLevel(previous)
-
-
-def _train_pass(
-    linker: Linker, rule: BlockingRuleCreator, narrower: BlockingRuleCreator | None
-) -> None:
-    """One EM pass on `rule`'s pairs; if Splink refuses an m or u estimate that underflowed
-    to 0.0, on `narrower`'s; if that is refused too (or there is none) the pass is left out:
-    the other pass and the starting m values still stand, and the run finishes."""
-    for attempt in (rule, narrower):
-        if attempt is None:
-            break
-        try:
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                attempt, estimate_without_term_frequencies=True
-            )
-            return
-        except ValueError as error:
-            if "m_probability" not in str(error) and "u_probability" not in str(error):
-                raise
-            logging.getLogger(__name__).warning(
-                "EM pass %s refused: %s",
-                attempt.get_blocking_rule("duckdb").blocking_rule_sql,
-                str(error).splitlines()[0],
-            )
-    logging.getLogger(__name__).warning(
-        "EM pass %s left out", rule.get_blocking_rule("duckdb").blocking_rule_sql
-    )
