@@ -185,3 +185,18 @@ def test_a_trained_run_scored_in_chunks_keeps_the_same_pairs_and_leaves_no_table
         name for (name,) in connection.execute("select table_name from duckdb_tables()").fetchall()
     ]
     assert not [t for t in tables if "predict" in t or "sql_query" in t], tables
+
+
+def test_the_swapped_names_levels_keep_their_prior_m(trained):
+    """The swapped-names level is in the given-name and the family-name comparison, so EM
+    counted its pairs twice and its m estimate squared each iteration until Splink refused
+    0.0 (the DOB pass at 1,000,000 records): its m is kept at the prior, its u estimated."""
+    swapped = [
+        level
+        for comparison in trained.model["comparisons"]
+        for level in comparison["comparison_levels"]
+        if level.get("label_for_charts") == "given and family names swapped"
+    ]
+    assert len(swapped) == 2
+    assert all(level["m_probability"] == 0.05 for level in swapped)
+    assert all(level.get("fix_m_probability") for level in swapped)

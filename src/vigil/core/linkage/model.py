@@ -317,6 +317,11 @@ class Level:
     # Kept at the prior, never trained: EM cannot learn a level that exists to describe
     # different people who look alike (it takes them for a kind of duplicate).
     fixed: bool = False
+    # m kept at the prior (u still estimated): the level is in two comparisons (names
+    # swapped), so EM counts its pairs' evidence twice and its m estimate squares at each
+    # iteration, down to 0.0 by the ninth on the DOB pass at 1,000,000 records, which Splink
+    # refuses (7e-8, 2e-11, 8e-19 ... 2e-238, then 0.0).
+    fixed_m: bool = False
 
 
 def _given_name_levels() -> list[Level]:
@@ -326,7 +331,7 @@ def _given_name_levels() -> list[Level]:
               tf_column="given_first"),
         # family_name_gate, not family_name: so the family-name-blocked EM pass trains this.
         Level("given and family names swapped", "similar",
-              _names_swapped("given_first", "family_name_gate"), 0.05, 0.0001),
+              _names_swapped("given_first", "family_name_gate"), 0.05, 0.0001, fixed_m=True),
         Level("given name recorded as the family name", "similar",
               _name_in_other_column("given_first", "family_name_gate"), 0.02, 0.0002),
         Level("given name nickname or spelling variant", "similar",
@@ -385,7 +390,7 @@ def _family_name_levels(household_safe: bool = True) -> list[Level]:
         Level("family name exact", "agree", cll.ExactMatchLevel("family_name"), 0.75, 0.01,
               tf_column="family_name"),
         Level("given and family names swapped", "similar",
-              _names_swapped("given_first", "family_name"), 0.05, 0.0001),
+              _names_swapped("given_first", "family_name"), 0.05, 0.0001, fixed_m=True),
         Level("family name shares a part (double-barrelled)", "similar",
               cll.ArrayIntersectLevel("family_tokens", 1), 0.05, 0.002),
         Level("family name near-identical", "similar",
@@ -518,7 +523,7 @@ def _comparison(
             options["u_probability"] = level.u
             if fix_u or level.fixed:
                 options["fix_u_probability"] = True
-            if level.fixed:
+            if level.fixed or level.fixed_m:
                 options["fix_m_probability"] = True
         if level.tf_column and term_frequencies:
             options["tf_adjustment_column"] = level.tf_column
