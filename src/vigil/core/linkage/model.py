@@ -18,8 +18,9 @@ model adds up those agreements as independent evidence and merges whole househol
 
 Whether records hold households at all is decided from them (households.py): FEBRL-like
 registers get household_safe=False, where family name and location are independent evidence.
-The gated comparisons keep their prior u, and the twin and parent levels their prior m and u
-(see GATED_COMPARISONS and Level.fixed for why training cannot estimate them).
+The gated comparisons keep their prior u, the twin and parent levels their prior m and u, and
+the swapped-names levels their prior m (see GATED_COMPARISONS, Level.fixed and Level.fixed_m
+for why training cannot estimate them).
 
 The model starts from documented prior m/u values (good enough for a handful of records, where
 EM cannot be trained) and, given enough records, is trained: u by random sampling, lambda by a
