@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from vigil.core.linkage import link_records
-from vigil.core.linkage.model import MAX_PRIOR_CHANGE, estimate_prior, log2_odds
+from vigil.core.linkage.model import MAX_PRIOR_CHANGE, comparison_levels, estimate_prior, log2_odds
 
 
 def _expected_share(weights: np.ndarray, prior: float, estimate: float, n: int) -> float:
@@ -200,3 +200,22 @@ def test_the_swapped_names_levels_keep_their_prior_m(trained):
     assert len(swapped) == 2
     assert all(level["m_probability"] == 0.05 for level in swapped)
     assert all(level.get("fix_m_probability") for level in swapped)
+
+
+def test_the_gated_differs_levels_keep_their_prior_m(trained):
+    """At 1,000,000 records the DOB-blocked EM pass holds about as many strangers who share a
+    given name and a DOB as duplicates, and EM took them for duplicates with another surname
+    who had moved (family name differs: m 0.12 -> 0.7 in one iteration), which then linked
+    such strangers. Those two levels' m stay at the prior."""
+    fixed = {
+        (comparison["output_column_name"], level["label_for_charts"]): level
+        for comparison in trained.model["comparisons"]
+        for level in comparison["comparison_levels"]
+        if level.get("label_for_charts", "").endswith(("(e.g. changed)", "(e.g. moved)"))
+    }
+    assert fixed[("family_name", "family name differs (e.g. changed)")]["m_probability"] == 0.12
+    # These records hold no households, so no location comparison was trained: its level is
+    # marked as the family name's is.
+    assert fixed[("family_name", "family name differs (e.g. changed)")]["fix_m_probability"]
+    moved = [lv for lv in comparison_levels(True)["location"] if lv.kind == "differ"]
+    assert [(lv.label, lv.fixed_m) for lv in moved] == [("location differs (e.g. moved)", True)]

@@ -318,10 +318,15 @@ class Level:
     # Kept at the prior, never trained: EM cannot learn a level that exists to describe
     # different people who look alike (it takes them for a kind of duplicate).
     fixed: bool = False
-    # m kept at the prior (u still estimated): the level is in two comparisons (names
-    # swapped), so EM counts its pairs' evidence twice and its m estimate squares at each
-    # iteration, down to 0.0 by the ninth on the DOB pass at 1,000,000 records, which Splink
-    # refuses (7e-8, 2e-11, 8e-19 ... 2e-238, then 0.0).
+    # m kept at the prior (u still estimated), where EM's estimate fails at force scale:
+    # * names swapped: the level is in two comparisons, so EM counts its pairs' evidence twice
+    #   and its m squares at each iteration, down to 0.0 by the ninth on the DOB pass at
+    #   1,000,000 records, which Splink refuses (7e-8, 2e-11, 8e-19 ... 2e-238, then 0.0);
+    # * family name and location differ: the DOB pass at 1,000,000 records holds about as
+    #   many strangers sharing a given name and DOB as duplicates, and EM took them for
+    #   duplicates with another surname who had moved (m of family name differs 0.12 -> 0.7 in
+    #   one iteration), which linked such strangers (precision 0.71). 50,000 records: EM had
+    #   0.18 and 0.14 for them; fixed at the prior, F1 0.960 both ways (seed 7: 0.955, 0.956).
     fixed_m: bool = False
 
 
@@ -398,7 +403,8 @@ def _family_name_levels(household_safe: bool = True) -> list[Level]:
               cll.JaroWinklerLevel("family_name", 0.92), 0.05, 0.005),
         Level("family name sounds alike", "similar",
               cll.ExactMatchLevel("family_phonetic"), 0.03, 0.01),
-        Level("family name differs (e.g. changed)", "differ", cll.ElseLevel(), 0.12, 0.97),
+        Level("family name differs (e.g. changed)", "differ", cll.ElseLevel(), 0.12, 0.97,
+              fixed_m=True),
     ]  # fmt: skip
 
 
@@ -442,7 +448,8 @@ def _location_levels() -> list[Level]:
         Level("part of the address agrees", "similar", words(2), 0.03, 0.01),
         Level("same postcode district", "similar",
               cll.ExactMatchLevel("postcode_outward"), 0.05, 0.03),
-        Level("location differs (e.g. moved)", "differ", cll.ElseLevel(), 0.15, 0.96),
+        Level("location differs (e.g. moved)", "differ", cll.ElseLevel(), 0.15, 0.96,
+              fixed_m=True),
     ]  # fmt: skip
 
 
