@@ -187,19 +187,22 @@ def test_a_trained_run_scored_in_chunks_keeps_the_same_pairs_and_leaves_no_table
     assert not [t for t in tables if "predict" in t or "sql_query" in t], tables
 
 
-def test_the_swapped_names_levels_keep_their_prior_m(trained):
-    """The swapped-names level is in the given-name and the family-name comparison, so EM
-    counted its pairs twice and its m estimate squared each iteration until Splink refused
-    0.0 (the DOB pass at 1,000,000 records): its m is kept at the prior, its u estimated."""
-    swapped = [
-        level
+def test_a_name_swap_is_counted_once_and_keeps_its_prior_m(trained):
+    """The swapped-names level is in the given-name and the family-name comparison. EM counted
+    its pairs twice and its m squared each iteration until Splink refused 0.0 (the DOB pass
+    at 1,000,000 records): its m is kept at the prior, its u estimated. And a swap counted in
+    both made it worth twice both names agreeing: the family name's copy weighs nothing."""
+    levels = {
+        (comparison["output_column_name"], level.get("label_for_charts")): level
         for comparison in trained.model["comparisons"]
         for level in comparison["comparison_levels"]
-        if level.get("label_for_charts") == "given and family names swapped"
-    ]
-    assert len(swapped) == 2
-    assert all(level["m_probability"] == 0.05 for level in swapped)
-    assert all(level.get("fix_m_probability") for level in swapped)
+    }
+    given = levels[("given_name", "given and family names swapped")]
+    assert given["m_probability"] == 0.05 and given["fix_m_probability"]
+    assert not given["fix_u_probability"]  # u estimated by random sampling
+    family = levels[("family_name", "given and family names swapped (counted in the given name)")]
+    assert family["m_probability"] == family["u_probability"]
+    assert family["fix_m_probability"] and family["fix_u_probability"]
 
 
 def test_the_gated_differs_levels_keep_their_prior_m(trained):
