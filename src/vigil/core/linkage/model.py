@@ -19,8 +19,9 @@ model adds up those agreements as independent evidence and merges whole househol
 Whether records hold households at all is decided from them (households.py): FEBRL-like
 registers get household_safe=False, where family name and location are independent evidence.
 The gated comparisons keep their prior u, the twin and parent levels their prior m and u, and
-the swapped-names levels their prior m (see GATED_COMPARISONS, Level.fixed and Level.fixed_m
-for why training cannot estimate them).
+the given name's swapped-names level and the family-name-differs and location-differs levels
+their prior m (see GATED_COMPARISONS, Level.fixed and Level.fixed_m for why training cannot
+estimate them).
 
 The model starts from documented prior m/u values (good enough for a handful of records, where
 EM cannot be trained) and, given enough records, is trained: u by random sampling, lambda by a
@@ -319,9 +320,10 @@ class Level:
     # different people who look alike (it takes them for a kind of duplicate).
     fixed: bool = False
     # m kept at the prior (u still estimated), where EM's estimate fails at force scale:
-    # * names swapped: the level is in two comparisons, so EM counts its pairs' evidence twice
-    #   and its m squares at each iteration, down to 0.0 by the ninth on the DOB pass at
-    #   1,000,000 records, which Splink refuses (7e-8, 2e-11, 8e-19 ... 2e-238, then 0.0);
+    # * names swapped (the given name's level): the swap is in two comparisons, so EM counts
+    #   its pairs' evidence twice and its m squared at each iteration, down to 0.0 by the
+    #   ninth on the DOB pass at 1,000,000 records, which Splink refuses (7e-8, 2e-11, 8e-19
+    #   ... 2e-238, then 0.0; the family name's copy now weighs nothing, see there);
     # * family name and location differ: the DOB pass at 1,000,000 records holds about as
     #   many strangers sharing a given name and DOB as duplicates, and EM took them for
     #   duplicates with another surname who had moved (m of family name differs 0.12 -> 0.7 in
