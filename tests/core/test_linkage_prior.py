@@ -187,16 +187,21 @@ def test_a_trained_run_scored_in_chunks_keeps_the_same_pairs_and_leaves_no_table
     assert not [t for t in tables if "predict" in t or "sql_query" in t], tables
 
 
+def _levels(model: dict) -> dict[tuple[str, str | None], dict]:
+    """A saved model's levels by (comparison, label)."""
+    return {
+        (comparison["output_column_name"], level.get("label_for_charts")): level
+        for comparison in model["comparisons"]
+        for level in comparison["comparison_levels"]
+    }
+
+
 def test_a_name_swap_is_counted_once_and_keeps_its_prior_m(trained):
     """The swapped-names level is in the given-name and the family-name comparison. EM counted
     its pairs twice and its m squared each iteration until Splink refused 0.0 (the DOB pass
     at 1,000,000 records): its m is kept at the prior, its u estimated. And a swap counted in
     both made it worth twice both names agreeing: the family name's copy weighs nothing."""
-    levels = {
-        (comparison["output_column_name"], level.get("label_for_charts")): level
-        for comparison in trained.model["comparisons"]
-        for level in comparison["comparison_levels"]
-    }
+    levels = _levels(trained.model)
     given = levels[("given_name", "given and family names swapped")]
     assert given["m_probability"] == 0.05 and given["fix_m_probability"]
     assert not given["fix_u_probability"]  # u estimated by random sampling
@@ -210,15 +215,10 @@ def test_the_gated_differs_levels_keep_their_prior_m(trained):
     given name and a DOB as duplicates, and EM took them for duplicates with another surname
     who had moved (family name differs: m 0.12 -> 0.7 in one iteration), which then linked
     such strangers. Those two levels' m stay at the prior."""
-    fixed = {
-        (comparison["output_column_name"], level["label_for_charts"]): level
-        for comparison in trained.model["comparisons"]
-        for level in comparison["comparison_levels"]
-        if level.get("label_for_charts", "").endswith(("(e.g. changed)", "(e.g. moved)"))
-    }
-    assert fixed[("family_name", "family name differs (e.g. changed)")]["m_probability"] == 0.12
+    changed = _levels(trained.model)[("family_name", "family name differs (e.g. changed)")]
+    assert changed["m_probability"] == 0.12
     # These records hold no households, so no location comparison was trained: its level is
     # marked as the family name's is.
-    assert fixed[("family_name", "family name differs (e.g. changed)")]["fix_m_probability"]
+    assert changed["fix_m_probability"]
     moved = [lv for lv in comparison_levels(True)["location"] if lv.kind == "differ"]
     assert [(lv.label, lv.fixed_m) for lv in moved] == [("location differs (e.g. moved)", True)]

@@ -242,6 +242,19 @@ def _score(linker: Any, n: int, pairs_at_least: float, weights_at_least: float) 
     lowest = min(pairs_at_least, weights_at_least)
     pairs: list[pa.Table] = []
     weights: list[pa.Table] = []
+
+    def read(select: str, table: str, at_least: float) -> pa.Table:
+        # The table is Splink's, the bound a float written by repr: nothing from the input.
+        where = (
+            f"where match_weight >= {at_least!r}"
+            if math.isfinite(at_least)
+            else ("where false" if at_least > 0 else "")
+        )
+        result = linker.misc.query_sql(f"select {select} from {table} {where}")  # noqa: S608
+        rows = result.as_pyarrow_table()
+        result.drop_table_from_database_and_remove_from_cache()
+        return rows
+
     for left, right in predict_chunks(n):
         chunk = linker.inference.predict_chunk(
             left_chunk=left,
@@ -249,18 +262,10 @@ def _score(linker: Any, n: int, pairs_at_least: float, weights_at_least: float) 
             threshold_match_weight=lowest if math.isfinite(lowest) else None,
             warning_mode="never",
         )
-        columns = ", ".join(c.name for c in chunk.columns if _explained(c.input_name))
-        reads = [(pairs_at_least, pairs, columns), (weights_at_least, weights, "match_weight")]
-        for at_least, into, select in reads if weights_at_least < math.inf else reads[:1]:
-            # The table is Splink's, the bound a float written by repr: nothing from the input.
-            where = (
-                f"where match_weight >= {at_least!r}"
-                if math.isfinite(at_least)
-                else ("where false" if at_least > 0 else "")
-            )
-            read = linker.misc.query_sql(f"select {select} from {chunk.physical_name} {where}")  # noqa: S608
-            into.append(read.as_pyarrow_table())
-            read.drop_table_from_database_and_remove_from_cache()
+        explained = ", ".join(c.name for c in chunk.columns if _explained(c.input_name))
+        pairs.append(read(explained, chunk.physical_name, pairs_at_least))
+        if weights_at_least < math.inf:
+            weights.append(read("match_weight", chunk.physical_name, weights_at_least))
         chunk.drop_table_from_database_and_remove_from_cache()
     return _Scored(
         pa.concat_tables(pairs),
