@@ -30,7 +30,7 @@ import json
 import multiprocessing as mp
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from queue import Empty
 from typing import Any
 
@@ -95,7 +95,7 @@ PIPELINES = {
 }
 
 
-def _run(records, options, threshold, queue) -> None:  # in a child, for a clean peak RSS
+def _run(records, options, thresholds, queue) -> None:  # in a child, for a clean peak RSS
     import resource
 
     sys.path.insert(0, "src")
@@ -103,12 +103,32 @@ def _run(records, options, threshold, queue) -> None:  # in a child, for a clean
 
     start = time.perf_counter()
     if options.get("exact_key"):
-        clusters = exact_key_clusters(records)
+        clusters = {t: exact_key_clusters(records) for t in thresholds[:1]}
     else:
-        clusters = link_records(records, threshold=threshold, train_model=True, **options).clusters
+        lowest = min(0.5, *thresholds)  # keep every pair a threshold asked for can link
+        result = link_records(
+            records, thresholds[0], min_pair_probability=lowest, train_model=True, **options
+        )
+        clusters = {thresholds[0]: result.clusters}
+        clusters.update({t: clusters_at(result, t, records, options) for t in thresholds[1:]})
     seconds = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     queue.put((clusters, seconds, peak_mb))
+
+
+def clusters_at(
+    result: Any, threshold: float, records: list[dict[str, Any]], options: dict[str, Any]
+) -> dict[RecordKey, int]:
+    """The clusters link_records would have made at another `threshold` (at or above the
+    pairs it kept), from its scored pairs: the same edges, best first, and the same DOB
+    guard (pipeline.cluster; not for the baseline model, as in link_records)."""
+    from vigil.core.linkage.pipeline import cluster
+    from vigil.core.linkage.standardise import standardise_dob
+
+    keys = [(str(r["source"]), str(r["record_id"])) for r in records]
+    dobs = {k: standardise_dob(r.get("date_of_birth")) for k, r in zip(keys, records, strict=True)}
+    edges = [(p.left, p.right) for p in result.pairs if p.match_probability >= threshold]
+    return cluster(keys, edges, None if options.get("baseline") else dobs)
 
 
 def exact_key_clusters(records: list[dict[str, Any]]) -> dict[RecordKey, int]:
@@ -137,14 +157,18 @@ def evaluate(
     threshold: float = 0.9,
     pipelines: dict[str, dict[str, Any]] = PIPELINES,
     measure: Callable[[dict[RecordKey, int]], dict[str, Any]] | None = None,
+    also_at: Sequence[float] = (),
 ) -> dict[str, dict[str, float]]:
-    """Each pipeline's pairwise figures; `measure` adds figures of its own from the clusters."""
+    """Each pipeline's pairwise figures; `measure` adds figures of its own from the clusters.
+    also_at: other thresholds whose figures come from the same run's scored pairs, reported
+    as "<pipeline> at <t>" (not for exact_key, which has none)."""
     truth = set(truth)
     out = {}
     ctx = mp.get_context("spawn")
+    thresholds = [threshold, *also_at]
     for name, options in pipelines.items():
         queue = ctx.Queue()
-        proc = ctx.Process(target=_run, args=(records, options, threshold, queue))
+        proc = ctx.Process(target=_run, args=(records, options, thresholds, queue))
         proc.start()
         while True:  # read before join: a large result would block the child's exit
             try:
@@ -154,12 +178,13 @@ def evaluate(
                 if not proc.is_alive():
                     raise RuntimeError(f"{name} pipeline failed (exit {proc.exitcode})") from None
         proc.join()
-        out[name] = {
-            **scores(cluster_pairs(clusters), truth),
-            "seconds": round(seconds, 1),
-            "peak_mb": round(peak_mb),
-            **(measure(clusters) if measure else {}),
-        }
+        for t, at_t in clusters.items():
+            out[name if t == threshold else f"{name} at {t}"] = {
+                **scores(cluster_pairs(at_t), truth),
+                "seconds": round(seconds, 1),
+                "peak_mb": round(peak_mb),
+                **(measure(at_t) if measure else {}),
+            }
     return out
 
 

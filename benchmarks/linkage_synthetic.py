@@ -16,7 +16,7 @@ address, two of whose different people end up in one cluster) and the generator'
 twins and same-name fathers and sons put in one cluster (truth.json "confusable").
 
     .venv/bin/python benchmarks/linkage_synthetic.py --people 50000 [--seed 2026] [--dir DIR]
-        [--pipelines vigil,splink_default,exact_key] [--threshold 0.9]
+        [--pipelines vigil,splink_default,exact_key] [--threshold 0.9] [--also-at 0.5,0.7]
     .venv/bin/python benchmarks/linkage_synthetic.py --variant-overlap
 
 The area is generated into DIR (default /tmp/vigil-linkage-area-N-S) unless it is already there.
@@ -233,6 +233,11 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--dir", type=Path)
     parser.add_argument("--threshold", type=float, default=0.9)
+    parser.add_argument(
+        "--also-at",
+        default="",
+        help="other thresholds, comma-separated, figured from the same run's scored pairs",
+    )
     parser.add_argument("--pipelines", default=",".join(SYNTHETIC_PIPELINES))
     parser.add_argument(
         "--variant-overlap",
@@ -248,13 +253,17 @@ def main() -> int:
     records, truth = area_records(ensure_area(args.people, args.seed, directory))
     chosen = {name: SYNTHETIC_PIPELINES[name] for name in args.pipelines.split(",")}
     measure = household_merges(directory, records, truth)
-    results = evaluate(records, truth, threshold=args.threshold, pipelines=chosen, measure=measure)
+    also_at = [float(t) for t in args.also_at.split(",") if t]
+    results = evaluate(
+        records, truth, threshold=args.threshold, pipelines=chosen, measure=measure,
+        also_at=also_at,
+    )  # fmt: skip
     print(
         f"synthetic area (seed {args.seed}): {len(records):,} records, {len(truth):,} true "
         f"pairs, threshold {args.threshold}"
     )
     for name, figures in results.items():
-        print(f"  {name:15s} " + json.dumps(figures))
+        print(f"  {name:22s} " + json.dumps(figures))
     return 0
 
 

@@ -30,14 +30,26 @@ from typing import Any
 import pyarrow as pa
 
 from vigil.core.linkage.explain import PairExplanation, explain_row, gamma_labels
-from vigil.core.linkage.model import comparison_levels, make_db_api, prior_lambda, vigil_settings
+from vigil.core.linkage.model import (
+    comparison_levels,
+    make_db_api,
+    prior_lambda,
+    register_family_given_frequencies,
+    vigil_settings,
+)
 from vigil.core.linkage.pipeline import (
     STANDARD_SCHEMA,
     RecordKey,
     quiet_splink,
     standardise_table,
 )
-from vigil.core.linkage.standardise import dob_transposed, standardise_record
+from vigil.core.linkage.standardise import (
+    FAMILY_WITH_GIVEN,
+    dob_transposed,
+    family_given_frequencies,
+    family_with_given,
+    standardise_record,
+)
 
 
 def blocking_keys(row: Mapping[str, Any]) -> list[str]:
@@ -127,6 +139,9 @@ class LinkageIndex:
             if model:
                 for column in ("given_first", "family_name"):
                     self._linker.table_management.compute_tf_table(column)
+                register_family_given_frequencies(
+                    self._linker, db_api, family_given_frequencies(self._rows.values())
+                )
             self._prior = self._linker._settings_obj._probability_two_random_records_match
         self._labels = gamma_labels(comparison_levels(household_safe))
 
@@ -165,13 +180,15 @@ class PairScorer:
 
     model: a saved Splink model (LinkResult.model) or None for the prior model, whose prior
         odds come from `n_records`, how many people the candidates are drawn from.
-    term_frequencies: {"given_first": {name: frequency}, "family_name": {...}} from the run that
-        trained `model`; names not in them count as rare. Ignored without a model.
+    term_frequencies: {"given_first": {name: frequency}, "family_name": {...},
+        "family_with_given": {...}} from the run that trained `model` (term_frequencies());
+        names not in them count as rare, and a family name with a given name not in
+        family_with_given has the family name's own frequency. Ignored without a model.
     Building one takes about a second (Splink and DuckDB set-up): keep one per process. Not
     thread-safe: callers serialise score() (one DuckDB connection).
     """
 
-    TF_COLUMNS = ("given_first", "family_name")
+    TF_COLUMNS = ("given_first", "family_name", FAMILY_WITH_GIVEN)
     # For the captured query, run on a few dozen rows: planning it is most of the cost, and
     # DuckDB's optimizer spends about as long as the binder on rewriting its expressions while
     # there is nothing to gain on 50 rows; one thread, so a busy machine does not make the
@@ -215,10 +232,16 @@ class PairScorer:
 
     def _with_tf(self, row: Mapping[str, Any]) -> dict[str, Any]:
         out = dict(row)
+        # Derived here, not read: records an app stored before the column existed lack it.
+        family = row.get("family_name")
+        out[FAMILY_WITH_GIVEN] = family_with_given(family, row.get("given_first"))
         if self._uses_tf:
             for column in self.TF_COLUMNS:
-                value = row.get(column)
-                out[f"tf_{column}"] = self._tf[column].get(value, self._rare) if value else None
+                value, table = out.get(column), self._tf[column]
+                tf = table.get(value) if value else None
+                if value and tf is None and column == FAMILY_WITH_GIVEN:
+                    tf = table.get(family_with_given(family, None) or "")  # the family's own
+                out[f"tf_{column}"] = (self._rare if tf is None else tf) if value else None
         return out
 
     def _tables(
@@ -331,7 +354,26 @@ def _without_term_frequencies(model: Mapping[str, Any]) -> dict[str, Any]:
 def term_frequencies(
     rows: Iterable[Mapping[str, Any]], columns: Iterable[str] = PairScorer.TF_COLUMNS
 ) -> dict[str, dict[str, float]]:
-    """How often each value of `columns` occurs among standardised rows (Splink's tf tables)."""
+    """How often each value of `columns` occurs among standardised rows (Splink's tf tables),
+    and for family_with_given the family name's frequency given the given name
+    (standardise.family_given_frequencies), kept only where it differs from the family name's
+    own (PairScorer falls back to that): a key per family name, not per combination."""
+    rows = list(rows)
+    columns = list(columns)
+    out = _counted_frequencies(rows, [c for c in columns if c != FAMILY_WITH_GIVEN])
+    if FAMILY_WITH_GIVEN in columns and rows:
+        given = family_given_frequencies(rows)
+        out[FAMILY_WITH_GIVEN] = {
+            key: tf
+            for key, tf in given.items()
+            if key.endswith("|") or tf != given[key[: key.index("|") + 1]]
+        }
+    return out
+
+
+def _counted_frequencies(
+    rows: list[Mapping[str, Any]], columns: list[str]
+) -> dict[str, dict[str, float]]:
     counts: dict[str, dict[str, int]] = {c: defaultdict(int) for c in columns}
     totals = dict.fromkeys(counts, 0)
     for row in rows:

@@ -38,7 +38,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, Literal
 
@@ -51,6 +51,8 @@ from splink.internals.blocking import BlockingRule
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 from splink.internals.dialects import SplinkDialect
+
+from vigil.core.linkage.standardise import FAMILY_WITH_GIVEN
 
 Backend = Literal["duckdb", "spark"]
 
@@ -78,6 +80,32 @@ HOUSEHOLD_LEVELS = frozenset(
         "same given name but DOB a generation apart (parent pattern)",
     }
 )
+
+DOB_EXACT = "DOB exact"
+ADDRESS_AND_POSTCODE = "address and postcode agree"
+MOST_OF_ADDRESS_AND_POSTCODE = "most of the address and the postcode agree"
+NEIGHBOUR = "same street and postcode, another house number"
+PHONE_AGREES = "phone agrees"
+
+# Levels whose u is how often two of the records share a key (shared_value_probability,
+# SHARED_KEYS), set from the records by vigil_settings, not sampled nor a fixed prior.
+# * DOB exact: sampled, its u is how often two records share a DOB AND have compatible given
+#   names (the twin level before it takes the pairs whose given names differ), so the given
+#   name's agreement was counted twice, once in each comparison: at 50,000 synthetic records
+#   "DOB exact" weighed 17.0 bits where a shared DOB (3.8e-5) is worth 14.4.
+# * The house, phone and street levels (gated, so never sampled; see GATED_COMPARISONS): how
+#   often records share a house or a street falls as the area grows, and their priors were
+#   measured on a 50,000-record area (a house 5.1e-5, a street and postcode 1.0e-3; 1.9e-5
+#   and 0.8e-3 at 200,000). Those measures count the household's members, whom the gate
+#   keeps out of these levels: an overestimate of u, as the priors were.
+SHARED_VALUE_U: dict[tuple[str, str], str] = {
+    ("date_of_birth", DOB_EXACT): "dob",
+    ("location", ADDRESS_AND_POSTCODE): "address",
+    ("location", MOST_OF_ADDRESS_AND_POSTCODE): "address",
+    # a mobile number is one person's or a parent's: shared about as rarely as a house
+    ("location", PHONE_AGREES): "address",
+    ("location", NEIGHBOUR): "street_postcode",
+}
 
 # Records below this many are linked with the prior parameters: EM and random-sampling u
 # estimates are noise on a few hundred records.
@@ -330,6 +358,8 @@ class Level:
     #   one iteration), which linked such strangers (precision 0.71). 50,000 records: EM had
     #   0.18 and 0.14 for them; fixed at the prior, F1 0.960 both ways (seed 7: 0.955, 0.956).
     fixed_m: bool = False
+    # u kept as given, not sampled (vigil_settings sets the DOB's from the records).
+    fixed_u: bool = False
 
 
 def _given_name_levels() -> list[Level]:
@@ -367,7 +397,7 @@ def _dob_levels(household_safe: bool = True) -> list[Level]:
         Level("DOB missing", "missing", cll.NullLevel("dob")),
         Level("same DOB but different given name (twin pattern)", "differ", twin, 0.01, 0.001,
               fixed=True),
-        Level("DOB exact", "agree", cll.ExactMatchLevel("dob"), 0.85, 0.0005),
+        Level(DOB_EXACT, "agree", cll.ExactMatchLevel("dob"), 0.85, 0.0005),
         Level("DOB day and month transposed", "similar",
               cll.CustomLevel(_dob_transposed_sql("dob")), 0.03, 0.0001),
         Level("DOB one keystroke apart", "similar",
@@ -395,8 +425,10 @@ def _family_name_levels(household_safe: bool = True) -> list[Level]:
     return [
         Level("family name missing, or given name/DOB disagree", "missing",
               _gated_null(cll.NullLevel("family_name"), household_safe)),
+        # Its term frequency is the family name's among records with the same given name
+        # (standardise.family_given_frequencies): names come from a community's customs.
         Level("family name exact", "agree", cll.ExactMatchLevel("family_name"), 0.75, 0.01,
-              tf_column="family_name"),
+              tf_column=FAMILY_WITH_GIVEN),
         # Counted once, in the given name (m/u there: 16 bits): here too it made a swap
         # worth 25 bits, twice both names agreeing in their own boxes, and at 1,000,000
         # records linked 538 pairs of strangers (names swapped, DOB two keystrokes apart).
@@ -433,12 +465,12 @@ def _location_levels() -> list[Level]:
     return [
         Level("no location in common to compare, or given name/DOB disagree", "missing",
               _gated_null(all_missing, True)),
-        Level("address and postcode agree", "agree",
+        Level(ADDRESS_AND_POSTCODE, "agree",
               cll.And(near_address, same_number, postcode_agrees), 0.4, 0.00005),
-        Level("most of the address and the postcode agree", "agree",
+        Level(MOST_OF_ADDRESS_AND_POSTCODE, "agree",
               cll.And(words(ADDRESS_MOST_WORDS), same_number, same_postcode), 0.15, 0.00005),
         # A neighbour, or a house number mis-keyed: weaker than the same house.
-        Level("same street and postcode, another house number", "similar",
+        Level(NEIGHBOUR, "similar",
               cll.And(cll.Or(near_address, words(ADDRESS_MOST_WORDS)), postcode_agrees),
               0.05, 0.001),
         Level("address agrees", "agree", near_address, 0.05, 0.001),
@@ -448,7 +480,7 @@ def _location_levels() -> list[Level]:
         # u: a mobile number is one person's, or (children's records) a parent's; the gate
         # keeps the household's other members out of this level, so different people share
         # a number about as rarely as an address.
-        Level("phone agrees", "agree", cll.ExactMatchLevel("phone"), 0.1, 0.00005),
+        Level(PHONE_AGREES, "agree", cll.ExactMatchLevel("phone"), 0.1, 0.00005),
         Level("postcode agrees", "agree", same_postcode, 0.05, 0.005),
         Level("part of the address agrees", "similar", words(2), 0.03, 0.01),
         Level("same postcode district", "similar",
@@ -534,12 +566,14 @@ def _comparison(
         if level.m is not None:
             options["m_probability"] = level.m
             options["u_probability"] = level.u
-            if fix_u or level.fixed:
+            if fix_u or level.fixed or level.fixed_u:
                 options["fix_u_probability"] = True
             if level.fixed or level.fixed_m:
                 options["fix_m_probability"] = True
         if level.tf_column and term_frequencies:
             options["tf_adjustment_column"] = level.tf_column
+            # Against the level's own u: the family name's tf column is not the one it compares.
+            options["disable_tf_exact_match_detection"] = True
             # Fully weighted TF would make a very rare name near-conclusive on its own.
             options["tf_adjustment_weight"] = 0.8
             options["tf_minimum_u_value"] = 0.0005
@@ -694,19 +728,31 @@ def vigil_settings(
     probability_two_random_records_match: float,
     term_frequencies: bool,
     household_safe: bool = True,
+    shared: Mapping[str, float | None] | None = None,
 ) -> SettingsCreator:
-    """Splink settings for Vigil's household-aware person model."""
+    """Splink settings for Vigil's household-aware person model.
+
+    shared: how often two of the records share each of SHARED_KEYS (shared_keys()): the u of
+    the SHARED_VALUE_U levels, kept through training. None (or a key's None) keeps the prior.
+    """
+    levels = comparison_levels(household_safe)
+    for (comparison, label), key in SHARED_VALUE_U.items():
+        if (u := (shared or {}).get(key)) is not None and comparison in levels:
+            levels[comparison] = [
+                replace(level, u=u, fixed_u=True) if level.label == label else level
+                for level in levels[comparison]
+            ]
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
         comparisons=[
             _comparison(
                 name,
-                levels,
+                its_levels,
                 term_frequencies=term_frequencies,
                 fix_u=household_safe and name in GATED_COMPARISONS,
             )
-            for name, levels in comparison_levels(household_safe).items()
+            for name, its_levels in levels.items()
         ],
         blocking_rules_to_generate_predictions=prediction_blocking_rules(household_safe),
         probability_two_random_records_match=probability_two_random_records_match,
@@ -741,6 +787,49 @@ def splink_default_settings(*, probability_two_random_records_match: float) -> S
         probability_two_random_records_match=probability_two_random_records_match,
         additional_columns_to_retain=["source", "record_id"],
     )
+
+
+def register_family_given_frequencies(
+    linker: Linker, db_api: Any, frequencies: Mapping[str, float]
+) -> None:
+    """Give the linker the family name's term frequencies given the given name
+    (standardise.family_given_frequencies) as the tf table of family_with_given, instead of
+    the frequencies of the keys themselves Splink would count."""
+    import pyarrow as pa
+
+    table = pa.table(
+        {
+            FAMILY_WITH_GIVEN: pa.array(list(frequencies), pa.string()),
+            f"tf_{FAMILY_WITH_GIVEN}": pa.array(list(frequencies.values()), pa.float64()),
+        }
+    )
+    lookup = db_api.register(table)
+    linker.table_management.register_term_frequency_lookup(lookup, FAMILY_WITH_GIVEN)
+
+
+def shared_value_probability(values: Any) -> float | None:
+    """How often two records, both with a value, share it: sum of c(c-1) over each value's
+    count c, over n(n-1) (None with fewer than two values, or none shared)."""
+    counts = np.unique([v for v in values if v is not None], return_counts=True)[1]
+    n = int(counts.sum())
+    shared = float(np.sum(counts.astype(np.float64) * (counts - 1)))
+    return shared / (n * (n - 1)) if n > 1 and shared > 0 else None
+
+
+SHARED_KEYS = ("dob", "address", "street_postcode")
+
+
+def shared_keys(table: Any) -> dict[str, float | None]:
+    """shared_value_probability of each of SHARED_KEYS over standardised records (an Arrow
+    table or anything with the STANDARD_COLUMNS as columns)."""
+    column = {name: table.column(name).to_pylist() for name in ("dob", "address")}
+    street = zip(
+        table.column("address_street").to_pylist(),
+        table.column("postcode").to_pylist(),
+        strict=True,
+    )
+    column["street_postcode"] = [f"{s}|{p}" if s and p else None for s, p in street]
+    return {key: shared_value_probability(column[key]) for key in SHARED_KEYS}
 
 
 def prior_lambda(n_records: int) -> float:

@@ -24,6 +24,8 @@ from vigil.core.linkage.model import (
     log2_odds,
     make_db_api,
     prior_lambda,
+    register_family_given_frequencies,
+    shared_keys,
     splink_default_settings,
     train,
     vigil_settings,
@@ -32,6 +34,7 @@ from vigil.core.linkage.standardise import (
     STANDARD_COLUMNS,
     address_words,
     common_address_words,
+    family_given_frequencies,
     standardise_record,
 )
 
@@ -340,6 +343,7 @@ def link_records(
     households = decide_households(rows, household_safe)
     household_safe = households.household_safe
     table = pa.Table.from_pylist(rows, schema=STANDARD_SCHEMA)
+    family_tf = family_given_frequencies(rows)
     del rows
     n = table.num_rows
     keys: list[RecordKey] = list(
@@ -369,9 +373,12 @@ def link_records(
                 probability_two_random_records_match=prior_lambda(n),
                 term_frequencies=train_model,
                 household_safe=household_safe,
+                shared=shared_keys(table) if train_model else None,
             )
         linker = Linker(df, settings, log_level=None)
         exclude_by_keys(linker)
+        if train_model and not baseline:
+            register_family_given_frequencies(linker, db_api, family_tf)
         if train_model:
             train(linker, n, baseline=baseline)
         if train_model and not baseline:
