@@ -1,6 +1,7 @@
 """What the records themselves say about how often strangers agree: the family name's term
-frequency given the given name (standardise.family_given_frequencies) and the u of the levels
-set from the records (model.shared_value_probability, shared_keys, vigil_settings)."""
+frequency given the given name (standardise.family_given_frequencies), the u of the levels
+set from the records (model.shared_value_probability, shared_keys, vigil_settings), and the
+floor on what EM may learn (model.floor_partial_agreement)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.core.linkage_people import people_recorded_twice, person
 from vigil.core.linkage import PairScorer, link_records, term_frequencies
 from vigil.core.linkage.model import (
     SHARED_KEYS,
     SHARED_VALUE_U,
     comparison_levels,
+    floor_partial_agreement,
     shared_keys,
     shared_value_probability,
     vigil_settings,
@@ -27,9 +30,6 @@ from vigil.core.linkage.standardise import (
     family_with_given,
     standardise_record,
 )
-
-from .linkage_people import person
-from .test_linkage_prior import _people
 
 
 def _row(given: str | None, family: str | None, dob: str | None = "2010-01-01") -> dict:
@@ -143,10 +143,10 @@ def test_vigil_settings_take_the_levels_u_from_the_records_and_keep_it():
 
 @pytest.fixture(scope="module")
 def community():
-    """_people() with a community whose given and family names go together: 30 Amir Rahmans
-    (two of them strangers born the same day) and one Amir Okafor recorded twice."""
+    """people_recorded_twice() with a community whose given and family names go together: 30
+    Amir Rahmans (two of them strangers born the same day) and one Amir Okafor recorded twice."""
     rng = random.Random(8)
-    records = _people(5)
+    records = people_recorded_twice(5)
     for i in range(30):
         dob = (
             "2008-03-03"
@@ -205,3 +205,46 @@ def test_the_saved_frequencies_keep_a_combination_only_where_it_differs_from_the
     saved = term_frequencies(rows)["family_with_given"]
     assert "rahman|amir" in saved and "okafor|" in saved
     assert "okafor|amir" not in saved  # the family name's own frequency, kept under "okafor|"
+
+
+def _linker():
+    from splink import Linker
+
+    from vigil.core.linkage.model import make_db_api
+
+    rows = [standardise_record(person(str(i), "Amir", "Khan", "2010-01-01")) for i in range(3)]
+    db_api = make_db_api("duckdb")
+    table = pa.Table.from_pylist(rows, schema=STANDARD_SCHEMA)
+    settings = vigil_settings(probability_two_random_records_match=1e-4, term_frequencies=False)
+    return Linker(db_api.register(table), settings, log_level=None)
+
+
+def _level(linker, comparison: str, label: str):
+    for c in linker._settings_obj.comparisons:
+        if c.output_column_name == comparison:
+            for level in c.comparison_levels:
+                if level.label_for_charts == label:
+                    return level
+    raise KeyError((comparison, label))
+
+
+def test_partial_agreement_never_weighs_more_against_a_match_than_disagreement():
+    """EM trained "address agrees" (postcode differs) to m 5.6e-21 on the synthetic area, 57
+    bits against a match: such a level is raised to weigh what "location differs" weighs."""
+    linker = _linker()
+    moved = _level(linker, "location", "location differs (e.g. moved)")
+    address = _level(linker, "location", "address agrees")
+    district = _level(linker, "location", "same postcode district")
+    twin = _level(linker, "date_of_birth", "same DOB but different given name (twin pattern)")
+    address.m_probability = 5.6e-21
+    twin.m_probability = 1e-9  # a "differs" level: evidence against is what it is for
+    before = _level(linker, "location", "address and postcode agree").m_probability
+
+    raised = floor_partial_agreement(linker)
+
+    assert raised == ["location: address agrees"]
+    floor = moved.m_probability / moved.u_probability
+    assert address.m_probability / address.u_probability == pytest.approx(floor)
+    assert district.m_probability / district.u_probability > floor  # above it: untouched
+    assert twin.m_probability == 1e-9
+    assert _level(linker, "location", "address and postcode agree").m_probability == before

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
-import random
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.core.linkage_people import people_recorded_twice
 from vigil.core.linkage import link_records
 from vigil.core.linkage.model import MAX_PRIOR_CHANGE, comparison_levels, estimate_prior, log2_odds
 
@@ -54,44 +54,9 @@ def test_no_pairs_keep_the_prior():
     assert estimate_prior(np.array([]), 1000, 3e-6) == 3e-6
 
 
-STREETS = ["Road", "Lane", "Close"]
-
-
-def _people(seed: int) -> list[dict[str, str]]:
-    """1,100 records: 1,000 people, 100 of them recorded twice with a slip."""
-    rng = random.Random(seed)
-    syllables = ["ka", "mi", "lo", "ren", "sa", "to", "bel", "dra", "nu", "fi", "gor", "ze"]
-
-    def name() -> str:
-        return "".join(rng.choice(syllables) for _ in range(rng.randint(2, 3))).title()
-
-    given = [name() for _ in range(300)]
-    family = [name() + rng.choice(["", "son", "ski", "ley"]) for _ in range(2000)]
-    records = []
-    for i in range(1000):
-        records.append(
-            {
-                "source": "school",
-                "record_id": str(i),
-                "given_name": rng.choice(given),
-                "family_name": rng.choice(family),
-                "date_of_birth": f"{rng.randint(2008, 2009)}-{rng.randint(1, 12):02d}-"
-                f"{rng.randint(1, 28):02d}",
-                "postcode": f"M{rng.randint(1, 40)} {rng.randint(1, 9)}AB",
-                "address": f"{rng.randint(1, 200)} {name()} {rng.choice(STREETS)}",
-                "phone": "",
-            }
-        )
-    for i in range(100):
-        copy = dict(records[i], source="health")
-        copy["postcode"] = ""
-        records.append(copy)
-    return records
-
-
 @pytest.fixture(scope="module")
 def trained():
-    return link_records(_people(3), threshold=0.9, train_model=True)
+    return link_records(people_recorded_twice(3), threshold=0.9, train_model=True)
 
 
 def test_link_records_scores_with_the_estimated_prior(trained):
@@ -134,7 +99,7 @@ def test_an_em_pass_splink_refuses_is_left_out_and_the_run_finishes(monkeypatch,
         LinkerTraining, "estimate_parameters_using_expectation_maximisation", refuse_the_first
     )
     with caplog.at_level("WARNING"):
-        result = link_records(_people(3), threshold=0.9, train_model=True)
+        result = link_records(people_recorded_twice(3), threshold=0.9, train_model=True)
     assert len(calls) == 2
     assert "EM pass" in caplog.text and "left out" in caplog.text
     found = sum(
@@ -154,7 +119,7 @@ def test_other_errors_in_an_em_pass_are_not_hidden(monkeypatch):
         LinkerTraining, "estimate_parameters_using_expectation_maximisation", broken
     )
     with pytest.raises(ValueError, match="something else"):
-        link_records(_people(3), threshold=0.9, train_model=True)
+        link_records(people_recorded_twice(3), threshold=0.9, train_model=True)
 
 
 def test_a_trained_run_scored_in_chunks_keeps_the_same_pairs_and_leaves_no_tables(
@@ -170,7 +135,10 @@ def test_a_trained_run_scored_in_chunks_keeps_the_same_pairs_and_leaves_no_table
     monkeypatch.setattr(pipeline, "PREDICT_CHUNK_RECORDS", 300)
     connection = duckdb.connect()
     chunked = link_records(
-        _people(3), threshold=0.9, train_model=True, db_api_options={"connection": connection}
+        people_recorded_twice(3),
+        threshold=0.9,
+        train_model=True,
+        db_api_options={"connection": connection},
     )
     assert len(pipeline.predict_chunks(1100)) == 16
     assert [(p.left, p.right) for p in chunked.pairs] == [(p.left, p.right) for p in trained.pairs]

@@ -877,6 +877,39 @@ def estimate_prior(match_weights: Any, n_records: int, prior: float) -> float:
     return estimate
 
 
+def floor_partial_agreement(linker: Linker, household_safe: bool = True) -> list[str]:
+    """Raise the m of any agreeing or similar level weighing less than its comparison's
+    "differs" level to where they weigh the same: partial agreement is never stronger
+    evidence against a match than none at all. Returns the levels raised.
+
+    EM learns such weights from records whose duplicates never fall in a level: on the
+    synthetic area a moved duplicate gets a new address in another district and a staying
+    one keeps its postcode, so at 200,000 records "address agrees" (the postcode differs) was
+    trained to m 5.6e-21, 57 bits against a match, and "same postcode district" to 6 bits
+    against (a move across the road). Real records mistype postcodes; such a weight would
+    keep the same child's two records apart whatever their names and DOB said.
+    """
+    kinds = {
+        (name, level.label): level.kind
+        for name, levels in comparison_levels(household_safe).items()
+        for level in levels
+    }
+    raised = []
+    for comparison in linker._settings_obj.comparisons:
+        levels = [lv for lv in comparison.comparison_levels if not lv.is_null_level]
+        differs = [lv for lv in levels if lv._is_else_level]
+        if not differs or not differs[0].m_probability or not differs[0].u_probability:
+            continue
+        floor = differs[0].m_probability / differs[0].u_probability
+        for level in levels:
+            kind = kinds.get((comparison.output_column_name, level.label_for_charts))
+            m, u = level.m_probability, level.u_probability
+            if kind in ("agree", "similar") and m is not None and u and m / u < floor:
+                level.m_probability = min(1.0, u * floor)
+                raised.append(f"{comparison.output_column_name}: {level.label_for_charts}")
+    return raised
+
+
 def train(linker: Linker, n_records: int, *, seed: int = 11, baseline: bool = False) -> None:
     """Estimate the model's parameters from the records themselves (unsupervised).
 

@@ -21,6 +21,7 @@ from vigil.core.linkage.model import (
     comparison_levels,
     estimate_prior,
     exclude_by_keys,
+    floor_partial_agreement,
     log2_odds,
     make_db_api,
     prior_lambda,
@@ -381,6 +382,8 @@ def link_records(
             register_family_given_frequencies(linker, db_api, family_tf)
         if train_model:
             train(linker, n, baseline=baseline)
+            if not baseline:
+                floor_partial_agreement(linker, household_safe)
         if train_model and not baseline:
             scored = _score_with_estimated_prior(linker, n, min_pair_probability)
         else:
