@@ -18,10 +18,14 @@ model adds up those agreements as independent evidence and merges whole househol
 
 Whether records hold households at all is decided from them (households.py): FEBRL-like
 registers get household_safe=False, where family name and location are independent evidence.
-The gated comparisons keep their prior u, the twin and parent levels their prior m and u, and
-the given name's swapped-names level and the family-name-differs and location-differs levels
-their prior m (see GATED_COMPARISONS, Level.fixed and Level.fixed_m for why training cannot
-estimate them).
+The gated comparisons keep their prior u (but the house, phone and street levels, whose u is
+how often the records share a house or a street, SHARED_VALUE_U, as DOB exact's is how often
+they share a DOB), the twin and parent levels their prior m and u, and the given name's
+swapped-names level and the family-name-differs and location-differs levels their prior m
+(see GATED_COMPARISONS, Level.fixed and Level.fixed_m for why training cannot estimate them).
+After training, no agreeing or similar level weighs less than disagreement
+(floor_partial_agreement). The family name's term frequency is the family name's among the
+people with the same given name (standardise.family_given_frequencies).
 
 The model starts from documented prior m/u values (good enough for a handful of records, where
 EM cannot be trained) and, given enough records, is trained: u by random sampling, lambda by a
@@ -37,6 +41,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cache
@@ -95,8 +100,8 @@ PHONE_AGREES = "phone agrees"
 #   "DOB exact" weighed 17.0 bits where a shared DOB (3.8e-5) is worth 14.4.
 # * The house, phone and street levels (gated, so never sampled; see GATED_COMPARISONS): how
 #   often records share a house or a street falls as the area grows, and their priors were
-#   measured on a 50,000-record area (a house 5.1e-5, a street and postcode 1.0e-3; 1.9e-5
-#   and 0.8e-3 at 200,000). Those measures count the household's members, whom the gate
+#   measured on a 50,000-record area (a house 5.1e-5, a street and postcode 7.7e-4; 1.9e-5
+#   and 1.9e-4 at 200,000). Those measures count the household's members, whom the gate
 #   keeps out of these levels: an overestimate of u, as the priors were.
 SHARED_VALUE_U: dict[tuple[str, str], str] = {
     ("date_of_birth", DOB_EXACT): "dob",
@@ -358,7 +363,7 @@ class Level:
     #   one iteration), which linked such strangers (precision 0.71). 50,000 records: EM had
     #   0.18 and 0.14 for them; fixed at the prior, F1 0.960 both ways (seed 7: 0.955, 0.956).
     fixed_m: bool = False
-    # u kept as given, not sampled (vigil_settings sets the DOB's from the records).
+    # u kept as given, not sampled (vigil_settings sets SHARED_VALUE_U's from the records).
     fixed_u: bool = False
 
 
@@ -810,9 +815,9 @@ def register_family_given_frequencies(
 def shared_value_probability(values: Any) -> float | None:
     """How often two records, both with a value, share it: sum of c(c-1) over each value's
     count c, over n(n-1) (None with fewer than two values, or none shared)."""
-    counts = np.unique([v for v in values if v is not None], return_counts=True)[1]
-    n = int(counts.sum())
-    shared = float(np.sum(counts.astype(np.float64) * (counts - 1)))
+    counts = Counter(v for v in values if v is not None).values()
+    n = sum(counts)
+    shared = float(sum(c * (c - 1) for c in counts))
     return shared / (n * (n - 1)) if n > 1 and shared > 0 else None
 
 
