@@ -110,25 +110,33 @@ def _run(records, options, thresholds, queue) -> None:  # in a child, for a clea
             records, thresholds[0], min_pair_probability=lowest, train_model=True, **options
         )
         clusters = {thresholds[0]: result.clusters}
-        clusters.update({t: clusters_at(result, t, records, options) for t in thresholds[1:]})
+        clusters.update(clusters_at(result, thresholds[1:], records, options))
     seconds = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     queue.put((clusters, seconds, peak_mb))
 
 
 def clusters_at(
-    result: Any, threshold: float, records: list[dict[str, Any]], options: dict[str, Any]
-) -> dict[RecordKey, int]:
-    """The clusters link_records would have made at another `threshold` (at or above the
+    result: Any, thresholds: Sequence[float], records: list[dict[str, Any]], options: dict[str, Any]
+) -> dict[float, dict[RecordKey, int]]:
+    """The clusters link_records would have made at other `thresholds` (at or above the
     pairs it kept), from its scored pairs: the same edges, best first, and the same DOB
     guard (pipeline.cluster; not for the baseline model, as in link_records)."""
     from vigil.core.linkage.pipeline import cluster
     from vigil.core.linkage.standardise import standardise_dob
 
     keys = [(str(r["source"]), str(r["record_id"])) for r in records]
-    dobs = {k: standardise_dob(r.get("date_of_birth")) for k, r in zip(keys, records, strict=True)}
-    edges = [(p.left, p.right) for p in result.pairs if p.match_probability >= threshold]
-    return cluster(keys, edges, None if options.get("baseline") else dobs)
+    dobs = None
+    if not options.get("baseline"):
+        dobs = {
+            k: standardise_dob(r.get("date_of_birth")) for k, r in zip(keys, records, strict=True)
+        }
+    return {
+        t: cluster(
+            keys, [(p.left, p.right) for p in result.pairs if p.match_probability >= t], dobs
+        )
+        for t in thresholds
+    }
 
 
 def exact_key_clusters(records: list[dict[str, Any]]) -> dict[RecordKey, int]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import itertools
 import random
 
-import pyarrow as pa
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -24,7 +23,7 @@ from vigil.core.linkage.model import (
     shared_value_probability,
     vigil_settings,
 )
-from vigil.core.linkage.pipeline import STANDARD_SCHEMA
+from vigil.core.linkage.pipeline import standardise_table
 from vigil.core.linkage.standardise import (
     family_given_frequencies,
     family_with_given,
@@ -102,7 +101,7 @@ def test_shared_keys_reads_the_dob_the_house_and_the_street_with_its_postcode():
         person("3", "Tom", "Hall", "2011-02-02", "M1 1AA", "3 Mill Lane"),
         person("4", "Ann", "Hall", "", "M9 9ZZ", "3 Mill Lane"),
     ]
-    table = pa.Table.from_pylist([standardise_record(r) for r in records], schema=STANDARD_SCHEMA)
+    table = standardise_table(records)
     shared = shared_keys(table)
     assert set(shared) == set(SHARED_KEYS)
     assert shared["dob"] == pytest.approx(1 / 3)  # 1 of the 3 pairs with both DOBs
@@ -212,9 +211,8 @@ def _linker():
 
     from vigil.core.linkage.model import make_db_api
 
-    rows = [standardise_record(person(str(i), "Amir", "Khan", "2010-01-01")) for i in range(3)]
     db_api = make_db_api("duckdb")
-    table = pa.Table.from_pylist(rows, schema=STANDARD_SCHEMA)
+    table = standardise_table([person(str(i), "Amir", "Khan", "2010-01-01") for i in range(3)])
     settings = vigil_settings(probability_two_random_records_match=1e-4, term_frequencies=False)
     return Linker(db_api.register(table), settings, log_level=None)
 

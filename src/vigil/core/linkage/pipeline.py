@@ -344,17 +344,18 @@ def link_records(
     households = decide_households(rows, household_safe)
     household_safe = households.household_safe
     table = pa.Table.from_pylist(rows, schema=STANDARD_SCHEMA)
-    family_tf = family_given_frequencies(rows)
-    del rows
     n = table.num_rows
+    if train_model is None:
+        train_model = n >= MIN_RECORDS_TO_TRAIN
+    # Only a trained model of ours adjusts for term frequencies.
+    family_tf = family_given_frequencies(rows) if train_model and not baseline else {}
+    del rows
     keys: list[RecordKey] = list(
         zip(table.column("source").to_pylist(), table.column("record_id").to_pylist(), strict=True)
     )
     dobs: list[str | None] = table.column("dob").to_pylist()
     if min_pair_probability is None:
         min_pair_probability = min(threshold, 0.5)
-    if train_model is None:
-        train_model = n >= MIN_RECORDS_TO_TRAIN
     if n < 2:
         return LinkResult(cluster(keys, []), [], threshold, trained=False, households=households)
 

@@ -299,7 +299,11 @@ FAMILY_WITH_GIVEN = "family_with_given"
 def family_with_given(family: str | None, first: str | None) -> str | None:
     """The family name keyed with the given name ("khan|muhammad"), for the family name's
     term frequency given the given name (family_given_frequencies); "khan|" without one."""
-    return f"{family}|{first or ''}" if family else None
+    return _family_given_key(family, first) if family else None
+
+
+def _family_given_key(family: str, first: str | None) -> str:
+    return f"{family}|{first or ''}"
 
 
 def family_given_frequencies(rows: Iterable[Mapping[str, Any]]) -> dict[str, float]:
@@ -335,13 +339,14 @@ def family_given_frequencies(rows: Iterable[Mapping[str, Any]]) -> dict[str, flo
     given: Counter[str] = Counter(first for first, _, _ in people)
     both: Counter[tuple[str, str]] = Counter((name, first) for first, name, _ in people)
     total = sum(family.values())
-    out = {f"{name}|": count / total for name, count in family.items()}
+    out = {_family_given_key(name, None): count / total for name, count in family.items()}
     for name, first in undated:
-        out[f"{name}|{first}"] = out[f"{name}|"]
+        out[_family_given_key(name, first)] = out[_family_given_key(name, None)]
     for (name, first), count in both.items():
         others = given[first] - 1
         share = (count - 1) / others if others else 0.0
-        out[f"{name}|{first}"] = max(out[f"{name}|"], share)
+        own = out[_family_given_key(name, None)]
+        out[_family_given_key(name, first)] = max(own, share)
     return out
 
 
