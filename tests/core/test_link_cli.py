@@ -151,3 +151,20 @@ def test_unknown_engine_exits_2(tmp_path, capsys):
         main([str(school), "--out", str(tmp_path / "o.csv"), "--engine", "oracle"])
     assert exit_.value.code == 2
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_a_trained_run_keeps_splinks_training_advice_off_the_terminal(tmp_path, caplog):
+    """Training warns of levels it could not observe; the CLI user has nothing to do with
+    that (it printed "Level ... not observed in dataset" lines on stderr)."""
+    from tests.core.linkage_people import people_recorded_twice
+
+    records = people_recorded_twice(3)  # 1,100 records: enough to train
+    path = tmp_path / "people.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=HEADER.strip().split(","))
+        writer.writeheader()
+        writer.writerows(records)
+    caplog.set_level("WARNING")
+    assert main([str(path), "--out", str(tmp_path / "out.csv")]) == 0
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("splink")] == []
+    assert len(read_out(tmp_path / "out.csv")) == 1100

@@ -378,3 +378,39 @@ def test_scoring_in_chunks_gives_the_same_pairs(monkeypatch):
         [p.match_probability for p in whole.pairs]
     )
     assert chunked.clusters == whole.clusters
+
+
+def test_a_saved_model_is_explained_by_the_levels_it_was_saved_with():
+    """A model an app saved before a level was added numbers its levels as they were then:
+    its gamma values are read from its own list, not today's."""
+    from vigil.core.linkage.explain import gamma_labels, saved_model_labels
+    from vigil.core.linkage.model import (
+        FAMILY_DIFFERS_AT_HOUSE,
+        comparison_levels,
+        vigil_settings,
+    )
+
+    model = (
+        vigil_settings(probability_two_random_records_match=1e-6, term_frequencies=False)
+        .get_settings("duckdb")
+        .as_dict()
+    )
+    (family,) = [c for c in model["comparisons"] if c["output_column_name"] == "family_name"]
+    family["comparison_levels"] = [
+        level
+        for level in family["comparison_levels"]
+        if level.get("label_for_charts") != FAMILY_DIFFERS_AT_HOUSE
+    ]
+    family["comparison_levels"][2]["label_for_charts"] = "a level since renamed"
+    levels = comparison_levels()
+
+    saved = saved_model_labels(model, levels)["family_name"]
+    today = gamma_labels(levels)["family_name"]
+    assert today[1].label == FAMILY_DIFFERS_AT_HOUSE
+    assert saved[0].label == today[0].label == "family name differs (e.g. changed)"
+    assert saved[1].label == "family name sounds alike"
+    assert saved[max(saved)].label == "family name exact"
+    assert saved[-1].kind == "missing"
+    (renamed,) = [lv for lv in saved.values() if lv.label == "a level since renamed"]
+    assert renamed.kind == "differ"
+    assert saved_model_labels(model, levels)["given_name"] == gamma_labels(levels)["given_name"]

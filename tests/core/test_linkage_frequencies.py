@@ -15,10 +15,12 @@ from hypothesis import strategies as st
 from tests.core.linkage_people import people_recorded_twice, person
 from vigil.core.linkage import PairScorer, link_records, term_frequencies
 from vigil.core.linkage.model import (
+    FAMILY_DIFFERS_AT_HOUSE,
     SHARED_KEYS,
     SHARED_VALUE_U,
     comparison_levels,
     floor_partial_agreement,
+    share_differing,
     shared_keys,
     shared_value_probability,
     vigil_settings,
@@ -94,12 +96,21 @@ def test_shared_value_probability_is_the_share_of_pairs_with_a_value_that_share_
     )
 
 
-def test_shared_keys_reads_the_dob_the_house_and_the_street_with_its_postcode():
+@given(st.lists(st.tuples(st.one_of(st.none(), st.sampled_from("xyz")), families), max_size=30))
+def test_share_differing_is_the_share_of_pairs_sharing_a_key_whose_values_differ(rows):
+    present = [(k, v) for k, v in rows if k is not None and v is not None]
+    sharing = [(a, b) for a, b in itertools.combinations(present, 2) if a[0] == b[0]]
+    differing = sum(a[1] != b[1] for a, b in sharing)
+    expected = differing / len(sharing) if differing else None
+    assert share_differing(rows) == (None if expected is None else pytest.approx(expected))
+
+
+def test_shared_keys_reads_the_dob_the_house_the_street_and_who_shares_a_house():
     records = [
         person("1", "Amir", "Khan", "2010-01-01", "M1 1AA", "1 Mill Lane"),
         person("2", "Sara", "Khan", "2010-01-01", "M1 1AA", "1 Mill Lane"),
         person("3", "Tom", "Hall", "2011-02-02", "M1 1AA", "3 Mill Lane"),
-        person("4", "Ann", "Hall", "", "M9 9ZZ", "3 Mill Lane"),
+        person("4", "Ann", "Shah", "", "M9 9ZZ", "3 Mill Lane"),
     ]
     table = standardise_table(records)
     shared = shared_keys(table)
@@ -107,6 +118,8 @@ def test_shared_keys_reads_the_dob_the_house_and_the_street_with_its_postcode():
     assert shared["dob"] == pytest.approx(1 / 3)  # 1 of the 3 pairs with both DOBs
     assert shared["address"] == pytest.approx(2 / 6)
     assert shared["street_postcode"] == pytest.approx(3 / 6)  # Mill Lane in M1 1AA
+    # two pairs share a house: the Khans, and a Hall with a Shah
+    assert shared["family_differs_at_house"] == pytest.approx(1 / 2)
 
 
 def _model_levels(settings) -> dict:
@@ -118,7 +131,8 @@ def _model_levels(settings) -> dict:
 
 
 def test_vigil_settings_take_the_levels_u_from_the_records_and_keep_it():
-    shared = {"dob": 3.8e-5, "address": 2e-6, "street_postcode": 7e-4}
+    shared = {"dob": 3.8e-5, "address": 2e-6, "street_postcode": 7e-4,
+              "family_differs_at_house": 0.4}  # fmt: skip
     levels = _model_levels(
         vigil_settings(
             probability_two_random_records_match=1e-6, term_frequencies=True, shared=shared
@@ -127,6 +141,15 @@ def test_vigil_settings_take_the_levels_u_from_the_records_and_keep_it():
     for (comparison, label), key in SHARED_VALUE_U.items():
         assert levels[(comparison, label)]["u_probability"] == shared[key]
         assert levels[(comparison, label)]["fix_u_probability"]
+    # a disagreement is never evidence for a match, whatever the records' duplicates say
+    few = _model_levels(
+        vigil_settings(
+            probability_two_random_records_match=1e-6,
+            term_frequencies=True,
+            shared={"family_differs_at_house": 0.01},
+        )
+    )[("family_name", FAMILY_DIFFERS_AT_HOUSE)]
+    assert few["u_probability"] == few["m_probability"]
     # None, or no figure for a key, keeps the documented prior
     prior = _model_levels(
         vigil_settings(
@@ -143,7 +166,9 @@ def test_vigil_settings_take_the_levels_u_from_the_records_and_keep_it():
 @pytest.fixture(scope="module")
 def community():
     """people_recorded_twice() with a community whose given and family names go together: 30
-    Amir Rahmans (two of them strangers born the same day) and one Amir Okafor recorded twice."""
+    Amir Rahmans (two of them strangers born the same day) and one Amir Okafor recorded twice;
+    and two children recorded again under another family name, one at the same house (DOB
+    left blank), one after a move."""
     rng = random.Random(8)
     records = people_recorded_twice(5)
     for i in range(30):
@@ -157,7 +182,14 @@ def community():
     records.append(
         person("o1", "Amir", "Okafor", "2008-04-04", "N7 7EF", "9 Ash Road", source="health")
     )
-    return records, link_records(records, threshold=0.9, train_model=True)
+    records += [
+        person("k1", "Kayleigh", "Smith", "2010-05-05", "M3 3CC", "12 Canal Street"),
+        person("k1", "Kayleigh", "Jones", "", "M3 3CC", "12 Canal Street", source="police"),
+        person("t1", "Tia", "Brown", "2010-06-06", "M4 4DD", "7 Park Road"),
+        person("t1", "Tia", "Green", "2010-06-06", "M8 8HH", "40 Dock Lane", source="police"),
+    ]
+    # household_safe: these few records hold no households for households.py to find
+    return records, link_records(records, threshold=0.9, train_model=True, household_safe=True)
 
 
 def _family_weight(result, left, right) -> float:
@@ -194,6 +226,28 @@ def test_the_already_known_scorer_weighs_the_family_name_as_the_run_did(communit
         (candidate,) = scorer.score(by_key[left], [by_key[right]], min_probability=0.0)
         run = next(p for p in result.pairs if {p.left, p.right} == {left, right})
         assert candidate.match_weight == pytest.approx(run.match_weight, abs=1e-6)
+
+
+def test_a_family_name_that_differs_at_the_same_house_weighs_less_against_than_after_a_move(
+    community,
+):
+    """Different people at one house mostly share a family name, so another family name
+    there is weak evidence against (FAMILY_DIFFERS_AT_HOUSE, u from the records)."""
+    records, result = community
+    rows = [standardise_record(r) for r in records]
+    by_key = {(r["source"], r["record_id"]): r for r in rows}
+    scorer = PairScorer(result.model, term_frequencies=term_frequencies(rows))
+
+    def family(record_id: str):
+        left, right = by_key["school", record_id], by_key["police", record_id]
+        (candidate,) = scorer.score(left, [right], min_probability=0.0)
+        (field,) = [f for f in candidate.explanation.fields if f.comparison == "family_name"]
+        return field
+
+    at_house, moved = family("k1"), family("t1")
+    assert at_house.level == FAMILY_DIFFERS_AT_HOUSE and at_house.kind == "differ"
+    assert moved.level == "family name differs (e.g. changed)"
+    assert moved.match_weight < at_house.match_weight <= 0  # never evidence for a match
 
 
 def test_the_saved_frequencies_keep_a_combination_only_where_it_differs_from_the_family(

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import splink.comparison_level_library as cll
+
 from vigil.core.linkage.model import Level
 
 Kind = Literal["agree", "similar", "differ", "missing"]
@@ -61,6 +63,28 @@ def gamma_labels(levels: Mapping[str, list[Level]]) -> dict[str, dict[int, Level
                 table[-1] = lv
         out[name] = table
     return out
+
+
+def saved_model_labels(
+    model: Mapping[str, Any], levels: Mapping[str, list[Level]]
+) -> dict[str, dict[int, Level]]:
+    """gamma_labels for a saved model (Splink's JSON), from the levels it was saved with: a
+    model an app saved before a level was added numbers its levels as they were then. A label
+    `levels` no longer has keeps its words, as a disagreement (or missing, if a null level)."""
+    known = {(name, lv.label): lv for name, its in levels.items() for lv in its}
+    saved: dict[str, list[Level]] = {}
+    for comparison in model.get("comparisons", []):
+        name = comparison["output_column_name"]
+        saved[name] = [
+            known.get((name, level.get("label_for_charts", "")))
+            or Level(
+                str(level.get("label_for_charts", "")),
+                "missing" if level.get("is_null_level") else "differ",
+                cll.ElseLevel(),
+            )
+            for level in comparison.get("comparison_levels", [])
+        ]
+    return gamma_labels(saved)
 
 
 def _number(value: Any, default: float = 1.0) -> float:

@@ -29,7 +29,12 @@ from typing import Any
 
 import pyarrow as pa
 
-from vigil.core.linkage.explain import PairExplanation, explain_row, gamma_labels
+from vigil.core.linkage.explain import (
+    PairExplanation,
+    explain_row,
+    gamma_labels,
+    saved_model_labels,
+)
 from vigil.core.linkage.model import (
     comparison_levels,
     make_db_api,
@@ -106,6 +111,11 @@ class Candidate:
     explanation: PairExplanation
 
 
+def _labels(model: Mapping[str, Any] | None, household_safe: bool) -> dict[str, dict[int, Any]]:
+    levels = comparison_levels(household_safe)
+    return saved_model_labels(model, levels) if model else gamma_labels(levels)
+
+
 class LinkageIndex:
     """Known people's standardised records, their blocking keys, and a model to score with."""
 
@@ -143,7 +153,7 @@ class LinkageIndex:
                     self._linker, db_api, family_given_frequencies(self._rows.values())
                 )
             self._prior = self._linker._settings_obj._probability_two_random_records_match
-        self._labels = gamma_labels(comparison_levels(household_safe))
+        self._labels = _labels(model, household_safe)
 
     def _add_row(self, row: dict[str, Any]) -> None:
         self._rows[row["unique_id"]] = row
@@ -227,7 +237,7 @@ class PairScorer:
             self._db_api = db_api
             self._sql: str | None = None
             self._prior = self._linker._settings_obj._probability_two_random_records_match
-        self._labels = gamma_labels(comparison_levels(household_safe))
+        self._labels = _labels(model, household_safe)
         self._rare = min((min(t.values()) for t in self._tf.values() if t), default=1e-6)
 
     def _with_tf(self, row: Mapping[str, Any]) -> dict[str, Any]:
