@@ -25,7 +25,9 @@ swapped-names level and the family-name-differs and location-differs levels thei
 (see GATED_COMPARISONS, Level.fixed and Level.fixed_m for why training cannot estimate them).
 After training, no agreeing or similar level weighs less than disagreement
 (floor_partial_agreement). The family name's term frequency is the family name's among the
-people with the same given name (standardise.family_given_frequencies).
+people with the same given name (standardise.family_given_frequencies), and a family name
+that differs at the same house has a level of its own (FAMILY_DIFFERS_AT_HOUSE: people at one
+house mostly share one, so there another is weaker evidence of two people).
 
 The model starts from documented prior m/u values (good enough for a handful of records, where
 EM cannot be trained) and, given enough records, is trained: u by random sampling, lambda by a
@@ -447,15 +449,18 @@ def _family_name_levels(household_safe: bool = True) -> list[Level]:
               cll.JaroWinklerLevel("family_name", 0.92), 0.05, 0.005),
         Level("family name sounds alike", "similar",
               cll.ExactMatchLevel("family_phonetic"), 0.03, 0.01),
-        # Different people at one house mostly share a family name, so a family name that
-        # differs there is far weaker evidence against a match than one that differs between
-        # two strangers. Its u is how often records sharing an address have different family
-        # names (a carer's home, a stepfamily: the "family_differs_at_house" share, from the
-        # records), the location comparison counting the shared house itself; its m is the
-        # differs level's (a surname changes whether or not the child moves). Counted as
-        # the others, it weighed 3 bits against: at 200,000 synthetic records such pairs
-        # (given name exact, DOB missing) scored 0.47 on average and were 93% the same person.
-        Level(FAMILY_DIFFERS_AT_HOUSE, "differ", _same_house(), 0.12, 0.2, fixed_m=True),
+        # Different people at one house share a family name far more often than strangers
+        # do, so a family name that differs there is weaker evidence against a match than
+        # one that differs between two strangers: its u is how often records sharing an
+        # address have different family names (a care home, a stepfamily; from the records,
+        # "family_differs_at_house": 0.40 at 50,000 synthetic records, the prior here, 0.61
+        # at 200,000), the location comparison counting the shared house itself. Its m is the
+        # differs level's: a surname changes whether or not the child moves. Counted as any
+        # other differing family name (u 0.97) it weighed 3.0 bits against, 0.7 now at
+        # 200,000, where such pairs (given name exact, DOB missing) averaged 0.47 and were
+        # 93% the same person (partly the area's making: it leaves a DOB blank only on a
+        # duplicate record, so strangers rarely reach this pattern).
+        Level(FAMILY_DIFFERS_AT_HOUSE, "differ", _same_house(), 0.12, 0.4, fixed_m=True),
         Level("family name differs (e.g. changed)", "differ", cll.ElseLevel(), 0.12, 0.97,
               fixed_m=True),
     ]  # fmt: skip
@@ -779,6 +784,7 @@ def vigil_settings(
     the SHARED_VALUE_U levels, kept through training. None (or a key's None) keeps the prior.
     """
     levels = comparison_levels(household_safe)
+
     def measured(level: Level, u: float) -> Level:
         # A disagreement is never evidence for a match: where the records' own duplicates
         # make most of the pairs sharing a house (a few hundred records), the share with
