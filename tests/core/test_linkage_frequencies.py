@@ -86,13 +86,19 @@ def test_every_records_key_has_a_frequency_no_lower_than_its_family_names(rows):
 
 
 @given(st.lists(st.one_of(st.none(), st.sampled_from("abcde")), max_size=30))
-def test_shared_value_probability_is_the_share_of_pairs_with_a_value_that_share_it(values):
+def test_shared_value_probability_is_the_share_of_pairs_that_share_a_value(values):
     present = [v for v in values if v is not None]
     pairs = list(itertools.combinations(present, 2))
     shared = sum(a == b for a, b in pairs)
     expected = shared / len(pairs) if pairs and shared else None
     assert shared_value_probability(values) == (
         None if expected is None else pytest.approx(expected)
+    )
+
+    everyone = list(itertools.combinations(values, 2))
+    among_all = shared / len(everyone) if shared else None
+    assert shared_value_probability(values, blanks_count=True) == (
+        None if among_all is None else pytest.approx(among_all)
     )
 
 
@@ -107,18 +113,20 @@ def test_share_differing_is_the_share_of_pairs_sharing_a_key_whose_values_differ
 
 def test_shared_keys_reads_the_dob_the_house_the_street_and_who_shares_a_house():
     records = [
-        person("1", "Amir", "Khan", "2010-01-01", "M1 1AA", "1 Mill Lane"),
-        person("2", "Sara", "Khan", "2010-01-01", "M1 1AA", "1 Mill Lane"),
+        person("1", "Amir", "Khan", "2010-01-01", "M1 1AA", "1 Mill Lane", "07700900001"),
+        person("2", "Sara", "Khan", "2010-01-01", "M1 1AA", "1 Mill Lane", "07700900001"),
         person("3", "Tom", "Hall", "2011-02-02", "M1 1AA", "3 Mill Lane"),
         person("4", "Ann", "Shah", "", "M9 9ZZ", "3 Mill Lane"),
+        person("5", "Joe", "Shah", "2012-03-03", "M1 1AA", "3 Mill Lane"),
     ]
     table = standardise_table(records)
     shared = shared_keys(table)
     assert set(shared) == set(SHARED_KEYS)
-    assert shared["dob"] == pytest.approx(1 / 3)  # 1 of the 3 pairs with both DOBs
-    assert shared["address"] == pytest.approx(2 / 6)
-    assert shared["street_postcode"] == pytest.approx(3 / 6)  # Mill Lane in M1 1AA
-    # two pairs share a house: the Khans, and a Hall with a Shah
+    assert shared["dob"] == pytest.approx(1 / 6)  # 1 of the 6 pairs with both DOBs
+    # 3 Mill Lane is in two postcodes: the Khans share a house, and Tom Hall and Joe Shah
+    assert shared["house"] == pytest.approx(2 / 10)
+    assert shared["street_postcode"] == pytest.approx(6 / 10)  # Mill Lane in M1 1AA
+    assert shared["phone"] == pytest.approx(1 / 10)  # over every record, blank or not
     assert shared["family_differs_at_house"] == pytest.approx(1 / 2)
 
 
@@ -131,7 +139,7 @@ def _model_levels(settings) -> dict:
 
 
 def test_vigil_settings_take_the_levels_u_from_the_records_and_keep_it():
-    shared = {"dob": 3.8e-5, "address": 2e-6, "street_postcode": 7e-4,
+    shared = {"dob": 3.8e-5, "house": 2e-6, "street_postcode": 7e-4, "phone": 4e-7,
               "family_differs_at_house": 0.4}  # fmt: skip
     levels = _model_levels(
         vigil_settings(
@@ -182,6 +190,16 @@ def community():
     records.append(
         person("o1", "Amir", "Okafor", "2008-04-04", "N7 7EF", "9 Ash Road", source="health")
     )
+    for h in range(5):  # families: three children of one family name at each house
+        records += [
+            person(f"h{h}{c}", given, f"Family{h}", f"201{c}-0{h + 1}-1{c}", f"L{h} 1FH",
+                   f"{h + 1} Mill Lane")
+            for c, given in enumerate(("Ada", "Ben", "Cal"))
+        ]  # fmt: skip
+    records += [  # a children's home
+        person(f"c{i}", given, family, f"2009-0{i + 1}-20", "L9 9CH", "1 Home Close")
+        for i, (given, family) in enumerate((("Dee", "Ng"), ("Eli", "Roe"), ("Fay", "Sim")))
+    ]
     records += [
         person("k1", "Kayleigh", "Smith", "2010-05-05", "M3 3CC", "12 Canal Street"),
         person("k1", "Kayleigh", "Jones", "", "M3 3CC", "12 Canal Street", source="police"),

@@ -103,15 +103,18 @@ PHONE_AGREES = "phone agrees"
 #   "DOB exact" weighed 17.0 bits where a shared DOB (3.8e-5) is worth 14.4.
 # * The house, phone and street levels (gated, so never sampled; see GATED_COMPARISONS): how
 #   often records share a house or a street falls as the area grows, and their priors were
-#   measured on a 50,000-record area (a house 5.1e-5, a street and postcode 7.7e-4; 1.9e-5
-#   and 1.9e-4 at 200,000). Those measures count the household's members, whom the gate
-#   keeps out of these levels: an overestimate of u, as the priors were.
+#   measured on a 50,000-record area. Those measures count the household's members, whom the
+#   gate keeps out of these levels: an overestimate of u, as the priors were. The house is
+#   the address with its postcode, as the levels compare it: the address alone recurs in
+#   other postcodes (the synthetic area's 1,000,000 records share an address 1.1e-5, an
+#   address and postcode 2.0e-6). The phone's share is over every record, a blank one
+#   sharing with none (a pair reaches "phone agrees" only if both have one; the location
+#   comparison is missing only when all three fields are): 3.8e-7 at 1,000,000 records.
 SHARED_VALUE_U: dict[tuple[str, str], str] = {
     ("date_of_birth", DOB_EXACT): "dob",
-    ("location", ADDRESS_AND_POSTCODE): "address",
-    ("location", MOST_OF_ADDRESS_AND_POSTCODE): "address",
-    # a mobile number is one person's or a parent's: shared about as rarely as a house
-    ("location", PHONE_AGREES): "address",
+    ("location", ADDRESS_AND_POSTCODE): "house",
+    ("location", MOST_OF_ADDRESS_AND_POSTCODE): "house",
+    ("location", PHONE_AGREES): "phone",
     ("location", NEIGHBOUR): "street_postcode",
     ("family_name", FAMILY_DIFFERS_AT_HOUSE): "family_differs_at_house",
 }
@@ -451,16 +454,16 @@ def _family_name_levels(household_safe: bool = True) -> list[Level]:
               cll.ExactMatchLevel("family_phonetic"), 0.03, 0.01),
         # Different people at one house share a family name far more often than strangers
         # do, so a family name that differs there is weaker evidence against a match than
-        # one that differs between two strangers: its u is how often records sharing an
-        # address have different family names (a care home, a stepfamily; from the records,
-        # "family_differs_at_house": 0.40 at 50,000 synthetic records, the prior here, 0.61
-        # at 200,000), the location comparison counting the shared house itself. Its m is the
-        # differs level's: a surname changes whether or not the child moves. Counted as any
-        # other differing family name (u 0.97) it weighed 3.0 bits against, 0.7 now at
-        # 200,000, where such pairs (given name exact, DOB missing) averaged 0.47 and were
+        # one that differs between two strangers: its u is how often records sharing a house
+        # (address and postcode) have different family names (a care home, a stepfamily;
+        # from the records, "family_differs_at_house": 0.28 at 50,000, 200,000 and 1,000,000
+        # synthetic records), the location comparison counting the shared house itself. Its
+        # m is the differs level's: a surname changes whether or not the child moves. Counted
+        # as any other differing family name (u 0.97) it weighed 3.0 bits against, 1.2 now;
+        # at 200,000 records such pairs (given name exact, DOB missing) averaged 0.47 and were
         # 93% the same person (partly the area's making: it leaves a DOB blank only on a
         # duplicate record, so strangers rarely reach this pattern).
-        Level(FAMILY_DIFFERS_AT_HOUSE, "differ", _same_house(), 0.12, 0.4, fixed_m=True),
+        Level(FAMILY_DIFFERS_AT_HOUSE, "differ", _same_house(), 0.12, 0.28, fixed_m=True),
         Level("family name differs (e.g. changed)", "differ", cll.ElseLevel(), 0.12, 0.97,
               fixed_m=True),
     ]  # fmt: skip
@@ -510,13 +513,15 @@ def _location_levels() -> list[Level]:
     )
     near_address, words = _near_address(), _address_words
     same_postcode = cll.ExactMatchLevel("postcode")
-    # u of the house and street levels: how often two random records of the synthetic 50k
-    # area share an address (5e-5) and a street (1.1e-3). Fixed, as for every gated level.
+    # u of the house, street and phone levels: how often two random records of the synthetic
+    # 50k area share an address and postcode (4e-5), a street and postcode (8e-4), a phone
+    # (8e-6), set from the records when trained (SHARED_VALUE_U). Fixed, as for every gated
+    # level.
     return [
         Level("no location in common to compare, or given name/DOB disagree", "missing",
               _gated_null(all_missing, True)),
-        Level(ADDRESS_AND_POSTCODE, "agree", _same_address(), 0.4, 0.00005),
-        Level(MOST_OF_ADDRESS_AND_POSTCODE, "agree", _most_of_address(), 0.15, 0.00005),
+        Level(ADDRESS_AND_POSTCODE, "agree", _same_address(), 0.4, 0.00004),
+        Level(MOST_OF_ADDRESS_AND_POSTCODE, "agree", _most_of_address(), 0.15, 0.00004),
         # A neighbour, or a house number mis-keyed: weaker than the same house.
         Level(NEIGHBOUR, "similar",
               cll.And(cll.Or(near_address, words(ADDRESS_MOST_WORDS)), _postcode_agrees()),
@@ -526,9 +531,9 @@ def _location_levels() -> list[Level]:
         Level("part of the address and the postcode agree", "similar",
               cll.And(words(2), same_postcode), 0.05, 0.0005),
         # u: a mobile number is one person's, or (children's records) a parent's; the gate
-        # keeps the household's other members out of this level, so different people share
-        # a number about as rarely as an address.
-        Level(PHONE_AGREES, "agree", cll.ExactMatchLevel("phone"), 0.1, 0.00005),
+        # keeps the household's other members out of this level. Most records carry none, so
+        # two share one more rarely than they share a house.
+        Level(PHONE_AGREES, "agree", cll.ExactMatchLevel("phone"), 0.1, 0.00001),
         Level("postcode agrees", "agree", same_postcode, 0.05, 0.005),
         Level("part of the address agrees", "similar", words(2), 0.03, 0.01),
         Level("same postcode district", "similar",
@@ -864,11 +869,13 @@ def register_family_given_frequencies(
     linker.table_management.register_term_frequency_lookup(lookup, FAMILY_WITH_GIVEN)
 
 
-def shared_value_probability(values: Any) -> float | None:
+def shared_value_probability(values: Any, *, blanks_count: bool = False) -> float | None:
     """How often two records, both with a value, share it: sum of c(c-1) over each value's
-    count c, over n(n-1) (None with fewer than two values, or none shared)."""
+    count c, over n(n-1) (None with fewer than two values, or none shared). blanks_count:
+    how often two records share a value, over all records (n counts the blank ones too)."""
+    values = list(values)
     counts = Counter(v for v in values if v is not None).values()
-    n = sum(counts)
+    n = len(values) if blanks_count else sum(counts)
     shared = float(sum(c * (c - 1) for c in counts))
     return shared / (n * (n - 1)) if n > 1 and shared > 0 else None
 
@@ -888,25 +895,32 @@ def share_differing(pairs: Any) -> float | None:
     return differing / sharing if differing else None
 
 
-SHARED_KEYS = ("dob", "address", "street_postcode", "family_differs_at_house")
+SHARED_KEYS = ("dob", "house", "street_postcode", "phone", "family_differs_at_house")
 
 
 def shared_keys(table: Any) -> dict[str, float | None]:
     """How often the records share each of SHARED_KEYS (shared_value_probability), over
-    standardised records (an Arrow table or anything with the STANDARD_COLUMNS as columns);
-    family_differs_at_house: of the records sharing an address, how often their family names
+    standardised records (an Arrow table or anything with the STANDARD_COLUMNS as columns):
+    a DOB, a house (address and postcode), a street and postcode, a phone (over all records);
+    family_differs_at_house: of the records sharing a house, how often their family names
     differ (share_differing)."""
-    column = {name: table.column(name).to_pylist() for name in ("dob", "address")}
-    street = zip(
-        table.column("address_street").to_pylist(),
-        table.column("postcode").to_pylist(),
-        strict=True,
-    )
-    column["street_postcode"] = [f"{s}|{p}" if s and p else None for s, p in street]
-    shared = {key: shared_value_probability(column[key]) for key in SHARED_KEYS[:3]}
+    postcode = table.column("postcode").to_pylist()
+
+    def with_postcode(name: str) -> list[str | None]:
+        return [
+            f"{v}|{p}" if v and p else None
+            for v, p in zip(table.column(name).to_pylist(), postcode, strict=True)
+        ]
+
+    house = with_postcode("address")
     family = table.column("family_name").to_pylist()
-    shared["family_differs_at_house"] = share_differing(zip(column["address"], family, strict=True))
-    return shared
+    return {
+        "dob": shared_value_probability(table.column("dob").to_pylist()),
+        "house": shared_value_probability(house),
+        "street_postcode": shared_value_probability(with_postcode("address_street")),
+        "phone": shared_value_probability(table.column("phone").to_pylist(), blanks_count=True),
+        "family_differs_at_house": share_differing(zip(house, family, strict=True)),
+    }
 
 
 def prior_lambda(n_records: int) -> float:
