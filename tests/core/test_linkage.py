@@ -414,3 +414,19 @@ def test_a_saved_model_is_explained_by_the_levels_it_was_saved_with():
     (renamed,) = [lv for lv in saved.values() if lv.label == "a level since renamed"]
     assert renamed.kind == "differ"
     assert saved_model_labels(model, levels)["given_name"] == gamma_labels(levels)["given_name"]
+
+
+def test_a_model_saved_without_the_household_guard_is_explained_in_its_own_words():
+    from vigil.core.linkage.index import _labels
+    from vigil.core.linkage.model import vigil_settings
+
+    model = (
+        vigil_settings(
+            probability_two_random_records_match=1e-6, term_frequencies=False, household_safe=False
+        )
+        .get_settings("duckdb")
+        .as_dict()
+    )
+    labels = _labels(model, household_safe=True)
+    assert "location" not in labels
+    assert {lv.label: lv.kind for lv in labels["address"].values()}["address agrees"] == "agree"

@@ -113,7 +113,10 @@ class Candidate:
 
 def _labels(model: Mapping[str, Any] | None, household_safe: bool) -> dict[str, dict[int, Any]]:
     levels = comparison_levels(household_safe)
-    return saved_model_labels(model, levels) if model else gamma_labels(levels)
+    if not model:
+        return gamma_labels(levels)
+    # A saved model may be either kind (its run decided from its records): know both's levels.
+    return saved_model_labels(model, {**comparison_levels(not household_safe), **levels})
 
 
 class LinkageIndex:
