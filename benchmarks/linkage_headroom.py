@@ -33,59 +33,62 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from linkage_synthetic import area_records, ensure_area
-
-
-def f1(true_pos: int, false_pos: int, n_true: int) -> float:
-    return 2 * true_pos / (2 * true_pos + false_pos + (n_true - true_pos))
+from linkage_febrl4 import scores
+from linkage_synthetic import add_area_arguments, area_directory, area_records
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--people", type=int, default=200_000)
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--dir", type=Path)
+    add_area_arguments(parser, people=200_000)
     parser.add_argument("--top", type=int, default=15)
     args = parser.parse_args()
-    directory = args.dir or Path(f"/tmp/vigil-linkage-area-{args.people}-{args.seed}")
-    records, truth = area_records(ensure_area(args.people, args.seed, directory))
+    records, truth = area_records(area_directory(args))
 
     from vigil.core.linkage import link_records
 
     started = time.perf_counter()
     result = link_records(records, 0.9, min_pair_probability=0.01, train_model=True)
     seconds = time.perf_counter() - started
-    # pattern -> [true pairs, wrong pairs, sum of probabilities, true below 0.5, wrong at 0.5+]
-    patterns: dict[tuple[str, ...], list[float]] = defaultdict(lambda: [0, 0, 0.0, 0, 0])
-    model_tp = model_fp = scored_true = 0
+    # each pattern of levels -> its pairs and their probabilities
+    patterns: dict[tuple[str, ...], list[tuple[frozenset, float]]] = defaultdict(list)
     for pair in result.pairs:
         assert pair.explanation is not None
-        same = frozenset((pair.left, pair.right)) in truth
-        linked = pair.match_probability >= 0.5
-        counts = patterns[tuple(f.level for f in pair.explanation.fields)]
-        counts[0 if same else 1] += 1
-        counts[2] += pair.match_probability
-        counts[3] += same and not linked
-        counts[4] += linked and not same
-        model_tp += same and linked
-        model_fp += linked and not same
-        scored_true += same
-    oracle_tp = int(sum(c[0] for c in patterns.values() if c[0] > c[1]))
-    oracle_fp = int(sum(c[1] for c in patterns.values() if c[0] > c[1]))
-    n = len(truth)
+        key = frozenset((pair.left, pair.right))
+        patterns[tuple(f.level for f in pair.explanation.fields)].append(
+            (key, pair.match_probability)
+        )
+    model = {key for pairs in patterns.values() for key, p in pairs if p >= 0.5}
+    oracle = {
+        key
+        for pairs in patterns.values()
+        if 2 * sum(key in truth for key, _ in pairs) > len(pairs)
+        for key, _ in pairs
+    }
+    scored = {key for pairs in patterns.values() for key, _ in pairs}
     print(
-        f"synthetic area (seed {args.seed}): {len(records):,} records, {n:,} true pairs; "
-        f"scored in {seconds:.0f} s, {len(result.pairs):,} pairs at 0.01 or above, "
-        f"{n - scored_true:,} true pairs never scored"
+        f"synthetic area (seed {args.seed}): {len(records):,} records, {len(truth):,} true "
+        f"pairs; scored in {seconds:.0f} s, {len(scored):,} pairs at 0.01 or above, "
+        f"{len(truth - scored):,} true pairs never scored"
     )
-    for name, tp, fp in (("model at 0.5", model_tp, model_fp), ("oracle", oracle_tp, oracle_fp)):
-        print(f"  {name:14s} TP {tp:,} FP {fp:,} F1 {f1(tp, fp, n):.4f}")
-    print("  errors by pattern: true, wrong, mean p, share true, true < 0.5, wrong >= 0.5")
-    worst = sorted(patterns.items(), key=lambda item: -(item[1][3] + item[1][4]))
-    for pattern, (same, other, total, missed, wrong) in worst[: args.top]:
+    for name, found in (("model at 0.5", model), ("oracle", oracle)):
+        figures = scores(found, truth)
         print(
-            f"  {int(same):6,} {int(other):6,} {total / (same + other):5.2f} "
-            f"{same / (same + other):5.2f} {int(missed):5,} {int(wrong):5,}  " + " | ".join(pattern)
+            f"  {name:14s} TP {figures['true_pos']:,} FP {figures['false_pos']:,} "
+            f"F1 {figures['f1']:.4f}"
+        )
+    print("  errors by pattern: true, wrong, mean p, share true, true < 0.5, wrong >= 0.5")
+    rows = []
+    for pattern, pairs in patterns.items():
+        same = sum(key in truth for key, _ in pairs)
+        missed = sum(key in truth and p < 0.5 for key, p in pairs)
+        wrong = sum(key not in truth and p >= 0.5 for key, p in pairs)
+        mean = sum(p for _, p in pairs) / len(pairs)
+        rows.append((missed + wrong, same, len(pairs) - same, mean, missed, wrong, pattern))
+    rows.sort(key=lambda row: -row[0])
+    for _, same, other, mean, missed, wrong, pattern in rows[: args.top]:
+        print(
+            f"  {same:6,} {other:6,} {mean:5.2f} {same / (same + other):5.2f} "
+            f"{missed:5,} {wrong:5,}  " + " | ".join(pattern)
         )
     return 0
 

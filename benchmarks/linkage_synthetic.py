@@ -185,6 +185,19 @@ def ensure_area(people: int, seed: int, directory: Path) -> Path:
     return directory
 
 
+def add_area_arguments(parser: argparse.ArgumentParser, *, people: int) -> None:
+    """The options naming a synthetic area: --people, --seed, --dir (area_directory)."""
+    parser.add_argument("--people", type=int, default=people)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--dir", type=Path)
+
+
+def area_directory(args: argparse.Namespace) -> Path:
+    """The area the options name, generated there first if it is not (ensure_area)."""
+    directory = args.dir or Path(f"/tmp/vigil-linkage-area-{args.people}-{args.seed}")
+    return ensure_area(args.people, args.seed, directory)
+
+
 def area_records(directory: Path) -> tuple[list[dict[str, Any]], set[frozenset[RecordKey]]]:
     with (directory / "people.csv").open(newline="", encoding="utf-8") as handle:
         records: list[dict[str, Any]] = list(csv.DictReader(handle))
@@ -275,9 +288,7 @@ def variant_overlap() -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--people", type=int, default=50_000)
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--dir", type=Path)
+    add_area_arguments(parser, people=50_000)
     parser.add_argument("--threshold", type=float, default=0.9)
     parser.add_argument(
         "--also-at",
@@ -295,8 +306,8 @@ def main() -> int:
         sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
         variant_overlap()
         return 0
-    directory = args.dir or Path(f"/tmp/vigil-linkage-area-{args.people}-{args.seed}")
-    records, truth = area_records(ensure_area(args.people, args.seed, directory))
+    directory = area_directory(args)
+    records, truth = area_records(directory)
     chosen = {name: SYNTHETIC_PIPELINES[name] for name in args.pipelines.split(",")}
     measure = household_merges(directory, records, truth)
     also_at = [float(t) for t in args.also_at.split(",") if t]
