@@ -8,6 +8,8 @@ cumulative weights for `random.choices`.
 
 from __future__ import annotations
 
+import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -177,12 +179,6 @@ GIVEN: dict[tuple[str, str, str], Table] = {
     ("chinese", "female", ""): table("Mei 6, Li 5, Xin 5, Ying 5, Jing 5, Amy 4, Grace 3"),
     ("chinese", "male", ""): table("Wei 6, Jun 5, Hao 5, Ming 5, Lei 5, Jason 3, Kevin 3"),
 }
-# Caribbean heritage families here mostly carry British given names (above, incl. Tyrone,
-# Jermaine, Shanice, Keisha).
-for _sex in ("female", "male"):
-    for _age in ("young", "old"):
-        GIVEN[("caribbean", _sex, _age)] = GIVEN[("british", _sex, _age)]
-
 FAMILY: dict[str, Table] = {
     "british": table(
         "Smith 100, Jones 75, Williams 60, Taylor 55, Brown 55, Davies 45, Evans 40, "
@@ -231,6 +227,229 @@ FAMILY: dict[str, Table] = {
     ),
     "chinese": table("Wang 8, Li 8, Zhang 6, Chen 8, Liu 6, Wong 8, Chan 8, Lam 5"),
 }
+
+# --- The long tail -----------------------------------------------------------------------------
+# The tables above are the common names. A real population also has a long tail of rarer ones:
+# the 106 most common British surnames cover only 21% of people (Smith 1.15%), the 500 most
+# common 40% (the en_GB surname frequencies Faker ships), and the commonest name in a year's
+# births in England and Wales is given to 1.5-3% of the babies of one sex. Without a tail,
+# strangers who share a given name, a family name and a date of birth were an order of
+# magnitude commoner here than in a real county, and record linkage was measured on a harder
+# problem than the one it has. Two people drawn at random here shared a family name 1 time in
+# 116 before the tail and 1 in 1,050 with it (the 500 commonest British surnames alone give
+# 1 in 1,300).
+
+
+def with_tail(head: Table, tail: Iterable[str], head_share: float) -> Table:
+    """`head` keeps its relative weights and takes `head_share` of draws; the tail's names (those
+    not already in the head) share the rest, each a little rarer than the one before: weight
+    falls as one over the square root of the rank, continuing from the head's. (With that
+    fall the British surnames' 106 commonest cover 22% of people and the 500 commonest 40%,
+    as the real list's do: 21% and 40%; a steeper, Zipf-like fall gave 25% and 56%.)"""
+    names = list(head.names)
+    known = set(names)
+    extra = [name for name in dict.fromkeys(tail) if name not in known]
+    if not extra:
+        return head
+    head_total = head.cum_weights[-1]
+    ranks = [(len(names) + i) ** -0.5 for i in range(1, len(extra) + 1)]
+    scale = head_total * (1 - head_share) / head_share / sum(ranks)
+    weights = [b - a for a, b in zip((0.0, *head.cum_weights), head.cum_weights, strict=False)]
+    weights += [rank * scale for rank in ranks]
+    return Table(tuple(names + extra), tuple(accumulate(weights)))
+
+
+def _names(spec: str) -> list[str]:
+    return [name.strip() for name in spec.split(",") if name.strip()]
+
+
+# British surnames beyond the common ones are mostly from places: a stem and an ending, as in
+# Ackroyd, Sutcliffe, Holroyd. These are composed the same way (thousands of them, none taken
+# from a register), in a fixed shuffled order so the rarest are not all one stem.
+_SURNAME_STEMS = _names(
+    "Ack, Ald, Ash, Ather, Bag, Bar, Barn, Bate, Birch, Black, Bland, Bold, Brad, Bram, Brig, "
+    "Broad, Brom, Brook, Bur, Cal, Cart, Chad, Chat, Clay, Cliff, Cold, Cot, Crab, Cran, Crow, "
+    "Dal, Dun, Ear, Elm, Fair, Farn, Fen, Foul, Fox, Gar, Gold, Good, Grim, Hal, Ham, Hart, "
+    "Hat, Haw, Hay, Hazel, Heb, Hen, Hep, Hol, Horn, Hud, Ing, Kel, Kirk, Knott, Lang, Lath, "
+    "Lid, Lind, Lock, Lum, Map, Marl, Mid, Mort, New, Nor, Oak, Old, Ot, Pad, Pick, Pil, Pot, "
+    "Rad, Ram, Raw, Red, Rid, Rom, Ros, Roth, Rush, Sal, Sand, Scar, Sed, Shel, Ship, Sil, "
+    "Skel, Slat, Stain, Stan, Star, Stock, Sud, Swin, Tal, Thorn, Thur, Tod, Wad, Wal, War, "
+    "Wat, Wel, Whit, Wig, Wil, Win, Wol, Wor, Yar"
+)
+_SURNAME_ENDINGS = _names(
+    "ley, worth, ton, field, royd, cliffe, shaw, wood, by, ham, croft, hurst, well, dale, "
+    "thwaite, more, stall, brook, ford, ridge, hall, ington, house, stone, wick, land, cote, "
+    "den, man, er"
+)
+_BRITISH_SURNAME_TAIL = [stem + ending for stem in _SURNAME_STEMS for ending in _SURNAME_ENDINGS]
+random.Random(2003).shuffle(_BRITISH_SURNAME_TAIL)
+
+FAMILY_TAILS: dict[str, tuple[float, list[str]]] = {
+    "british": (0.213, _BRITISH_SURNAME_TAIL),
+    "irish": (
+        0.55,
+        _names(
+            "Dunne, Reilly, O'Reilly, Carroll, Connolly, Daly, Farrell, Fitzgerald, Healy, "
+            "Kavanagh, Keane, McDonagh, McGrath, Maguire, Moran, Nolan, O'Donnell, O'Leary, Power, "
+            "Regan, Sheehan, Sweeney, Whelan, Boyle, Brady, Burke, Cullen, Dolan, Egan, Foley, "
+            "Hayes, Kane, Kearney, Lennon, Mulligan, Nugent, O'Rourke, Phelan, Tierney, Madden"
+        ),
+    ),
+    "south_asian": (
+        0.45,
+        _names(
+            "Raza, Haider, Abbasi, Mirza, Siddiqui, Farooq, Yousaf, Nawaz, Saleem, Hanif, Latif, "
+            "Rashid, Zaman, Hameed, Arshad, Asghar, Ashraf, Aslam, Gill, Sandhu, Dhillon, Sidhu, "
+            "Mistry, Desai, Joshi, Mehta, Chauhan, Bhatti, Rana, Hossain, Ullah, Haq, Sheikh, "
+            "Akram, Saeed, Karim, Nazir, Shafiq, Rafiq, Sultan, Zafar, Kayani, Raja, Mughal, Mir"
+        ),
+    ),
+    "eastern_european": (
+        0.55,
+        _names(
+            "Wozniak, Kozlowski, Jankowski, Mazur, Krawczyk, Piotrowski, Grabowski, Nowakowski, "
+            "Pawlowski, Michalski, Adamczyk, Dudek, Zajac, Wieczorek, Jablonski, Krol, Majewski, "
+            "Olszewski, Stepien, Jaworski, Malinowski, Georgescu, Constantin, Stoica, Radu, Matei, "
+            "Ciobanu, Munteanu, Vasile, Jankauskas, Stankevicius, Vasiliauskas, Zukauskas, Kovac, "
+            "Varga, Toth, Nagy"
+        ),
+    ),
+    "african": (
+        0.55,
+        _names(
+            "Okeke, Obi, Nwachukwu, Chukwu, Ogunleye, Adeleke, Afolabi, Bello, Ibrahim, Yusuf, "
+            "Akinola, Agyeman, Appiah, Danso, Addo, Ofori, Gyamfi, Omar, Ahmed, Farah, Jama, Nur, "
+            "Egal, Mutasa, Sibanda, Ndlovu, Banda, Chikwanha, Olaniyan, Achebe"
+        ),
+    ),
+    "caribbean": (
+        0.45,
+        _names(
+            "Gordon, Lewis, Morgan, Stewart, Walker, Wright, Edwards, Allen, James, Barrett, "
+            "Lawrence, Forbes, Powell, Samuels, Spencer, Thompson, Wilson, Hamilton, Graham, "
+            "Bennett, Murray, Palmer, Fraser, Gayle, McKenzie, Blake, Daley, Gooden"
+        ),
+    ),
+    "arabic": (
+        0.55,
+        _names(
+            "Ahmad, Ali, Hussein, Omar, Younes, Suleiman, Habib, Kassem, Fares, Haidar, Issa, "
+            "Rashed, Shaker, Taha, Zaki, Awad, Bakr, Hijazi, Karam, Masri, Najjar, Qasim, "
+            "Sabbagh, Tamimi"
+        ),
+    ),
+    "chinese": (
+        0.5,
+        _names(
+            "Huang, Zhao, Wu, Zhou, Xu, Sun, Ma, Zhu, Hu, Guo, He, Lin, Luo, Gao, Zheng, Liang, "
+            "Xie, Tang, Han, Cao, Deng, Feng, Ho, Yip, Cheung, Leung, Ng, Lau, Tse, Yeung, Chow, "
+            "Kwok"
+        ),
+    ),
+}
+
+GIVEN_TAILS: dict[tuple[str, str, str], tuple[float, list[str]]] = {
+    ("british", "female", "young"): (0.5, _names(
+        "Alice, Amy, Anna, Abigail, Alexandra, Alisha, Bella, Brooke, Daisy, Darcey, Eleanor, "
+        "Eliza, Eloise, Erin, Esme, Eva, Evelyn, Faith, Florence, Georgia, Gracie, Harriet, "
+        "Heidi, Imogen, Isabel, Isabella, Ivy, Jenna, Jodie, Kacey, Kara, Kayla, Kelsey, Lacey, "
+        "Lara, Layla, Lexie, Libby, Lola, Lucy, Madison, Maisie, Maya, Molly, Naomi, Nia, "
+        "Phoebe, Rosie, Rose, Sadie, Sienna, Skye, Sofia, Stephanie, Zara, Zoe, Willow, Elsie, "
+        "Harper, Matilda, Robyn, Tegan, Kirsty, Rhiannon, Abby, Francesca, Imani, Nadine"
+    )),
+    ("british", "male", "young"): (0.5, _names(
+        "Aaron, Adam, Aiden, Alex, Alfred, Arthur, Ashton, Ben, Billy, Blake, Bobby, Caleb, "
+        "Cameron, Charles, Christian, Cody, Corey, Curtis, Dominic, Edward, Elliot, Ellis, Evan, "
+        "Ewan, Felix, Frankie, Freddie, Gabriel, Harley, Harrison, Harvey, Henry, Hugo, Isaac, "
+        "Jenson, Joe, Jude, Kai, Kayden, Leighton, Louis, Nathan, Owen, Reuben, Robert, Ronnie, "
+        "Rory, Sebastian, Shane, Sonny, Spencer, Stanley, Theo, Toby, Zachary, Jaxon, Joseph, "
+        "Brody, Declan, Rhys, Morgan, Elijah, Ashley, Kane, Jay, Troy"
+    )),
+    ("british", "female", "old"): (0.5, _names(
+        "Alison, Andrea, Ann, Anne, Annette, Beverley, Brenda, Caroline, Carolyn, Cheryl, "
+        "Christine, Clare, Denise, Diane, Dorothy, Elaine, Fiona, Gillian, Hayley, Heather, "
+        "Irene, Jayne, Jean, Jill, Joyce, Judith, Julia, Kathleen, Kerry, Kim, Lesley, Lorraine, "
+        "Lynn, Lynne, Mandy, Marie, Marion, Mary, Melanie, Nicole, Paula, Rosemary, Ruth, Sally, "
+        "Sandra, Sheila, Shirley, Sonia, Suzanne, Sylvia, Teresa, Valerie, Vanessa, Wendy, "
+        "Yvonne, Anita, Beryl, Gail, Hazel, Tina, Debra, Emily, Kirsty, Lindsay, Sophie"
+    )),
+    ("british", "male", "old"): (0.5, _names(
+        "Adrian, Alistair, Barry, Bernard, Colin, Dennis, Douglas, Duncan, Edward, Eric, Frank, "
+        "Frederick, Gareth, Geoffrey, Gordon, Harold, Howard, Jeffrey, Jonathan, Joseph, Justin, "
+        "Lawrence, Malcolm, Nicholas, Nigel, Norman, Philip, Ralph, Raymond, Roger, Ronald, "
+        "Russell, Samuel, Stanley, Terence, Timothy, Tony, Victor, Vincent, Walter, Warren, "
+        "Glen, Gavin, Ross, Grant, Clive, Dale, Gregory, Ashley, Nathan, Adam, Lloyd, Phillip, "
+        "Rodney, Stewart, Jamie, Benjamin, Damian, Barrie, Leslie, Jonathon, Marc, Gerald"
+    )),
+    ("irish", "female", "young"): (0.6, _names(
+        "Aine, Clodagh, Deirdre, Emer, Eimear, Nuala, Shauna, Laoise, Cliodhna, Tara, Sorcha, "
+        "Aoibheann"
+    )),
+    ("irish", "male", "young"): (0.6, _names(
+        "Cillian, Fionn, Ronan, Tadhg, Donal, Eamon, Rory, Shane, Colm, Killian, Aidan, Cathal"
+    )),
+    ("irish", "female", "old"): (0.6, _names(
+        "Anne, Kathleen, Nora, Teresa, Bernadette, Geraldine, Noreen, Philomena, Rita, Agnes, "
+        "Fidelma, Una"
+    )),
+    ("irish", "male", "old"): (0.6, _names(
+        "Eamonn, Liam, Seamus, Thomas, Joseph, Francis, Gerry, Noel, Kieran, Colm, Fergal, "
+        "Cormac"
+    )),
+    ("south_asian", "female", ""): (0.6, _names(
+        "Sadia, Saima, Shabana, Parveen, Nazia, Uzma, Asma, Humaira, Mehwish, Aleena, Hania, "
+        "Anaya, Inaya, Zara, Alishba, Hira, Mahnoor, Sidra, Bushra, Kiran, Manpreet, Gurleen, "
+        "Navdeep, Pooja, Neha, Shreya, Riya, Hema, Divya"
+    )),
+    ("south_asian", "male", ""): (0.7, _names(
+        "Abdullah, Ayaan, Rayyan, Haris, Ismail, Junaid, Khalid, Mubashir, Naveed, Qasim, "
+        "Rehan, Saqib, Shoaib, Sohail, Talha, Waqas, Zubair, Zeeshan, Aamir, Arif, Javed, Wasim, "
+        "Sajid, Harpal, Manjit, Jasbir, Vikram, Ravi, Amit, Deepak, Nikhil"
+    )),
+    ("eastern_european", "female", ""): (0.6, _names(
+        "Ewa, Joanna, Justyna, Kinga, Marta, Paulina, Patrycja, Sylwia, Weronika, Zuzana, "
+        "Lucia, Simona, Mihaela, Roxana, Cristina, Rasa, Egle"
+    )),
+    ("eastern_european", "male", ""): (0.6, _names(
+        "Adam, Bartosz, Dawid, Filip, Grzegorz, Kamil, Krzysztof, Marcin, Szymon, Wojciech, "
+        "Stefan, Bogdan, Cristian, Vlad, Gheorghe, Mindaugas, Darius, Juraj"
+    )),
+    ("african", "female", ""): (0.6, _names(
+        "Adaobi, Chioma, Ifeoma, Uchenna, Bukola, Damilola, Kemi, Omolara, Adwoa, Efua, Naana, "
+        "Sagal, Nimco, Ruth, Mercy, Joy, Chipo, Rudo, Nyasha"
+    )),
+    ("african", "male", ""): (0.6, _names(
+        "Adebola, Chidi, Obinna, Olumide, Segun, Yaw, Kojo, Kwesi, Abdullahi, Liban, Farah, "
+        "Joseph, Michael, Peter, Tatenda, Farai, Nnamdi, Uche"
+    )),
+    ("arabic", "female", ""): (0.6, _names(
+        "Aya, Lina, Dana, Huda, Reem, Salma, Zeinab, Ghada, Nadia, Asma, Rasha, Samira, "
+        "Widad, Hanan"
+    )),
+    ("arabic", "male", ""): (0.6, _names(
+        "Ali, Hassan, Hamza, Bilal, Tariq, Walid, Nabil, Fadi, Ziad, Majid, Bassam, Anas, "
+        "Yasin, Jamal, Ibrahim"
+    )),
+    ("chinese", "female", ""): (0.5, _names(
+        "Hui, Yan, Lan, Fang, Jie, Lin, Na, Qing, Hong, Yu, Jia, Xiu, Ling, Wen, Ting, Lily, "
+        "Jenny, Helen"
+    )),
+    ("chinese", "male", ""): (0.5, _names(
+        "Jian, Yong, Qiang, Tao, Bo, Gang, Chao, Yi, Zhi, Peng, Kai, Feng, Bin, Long, Michael, "
+        "David, Tony, Peter"
+    )),
+}  # fmt: skip
+
+for _origin, (_share, _tail) in FAMILY_TAILS.items():
+    FAMILY[_origin] = with_tail(FAMILY[_origin], _tail, _share)
+for _key, (_share, _tail) in GIVEN_TAILS.items():
+    GIVEN[_key] = with_tail(GIVEN[_key], _tail, _share)
+
+# Caribbean heritage families here mostly carry British given names (above, incl. Tyrone,
+# Jermaine, Shanice, Keisha).
+for _sex in ("female", "male"):
+    for _age in ("young", "old"):
+        GIVEN[("caribbean", _sex, _age)] = GIVEN[("british", _sex, _age)]
 
 # Short forms and nicknames a school, a GP or friends use for the same child.
 SHORT_FORMS: dict[str, tuple[str, ...]] = {
