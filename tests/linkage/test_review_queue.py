@@ -202,6 +202,12 @@ def test_management_command(people: Any, capsys: Any) -> None:
     assert CandidateMatch.objects.exists()
 
 
+def test_a_run_nobody_asked_for_says_where_it_came_from(people: Any, colleague: Any) -> None:
+    call_command("linkage-run")  # as the nightly job runs it
+    page = signed_in(colleague).get(reverse("linkage_queue")).content.decode()
+    assert "No one: the nightly job or vigil linkage-run" in page
+
+
 # --- Screens ----------------------------------------------------------------------------------
 
 
