@@ -42,6 +42,15 @@ wall times are mostly waiting for a core; CPU time (this process) is the guide t
   Plans: SQLite SEARCH ... USING COVERING INDEX (key, person); PostgreSQL Bitmap Index Scan
   on personblockingkey_unique (the common name: ~11,800 key rows, HashAggregate, top 200).
 
+Measured again 2026-12-06 (session 9; the scoring model has since gained levels), 1,000,000
+people, 200 near-duplicates typed; SQLite on a quiet machine (load 1.5), PostgreSQL beside the
+demo's set-up (load 3.9):
+    SQLite      build 47 s + index 98 s (10,155/s); p50 25, p95 30, max 34 ms; CPU p50 24,
+                p95 29 ms; most common name p50 31 / p95 35 ms; API p50 28 / p95 34 / max 115 ms
+    PostgreSQL  build 96 s + index 106 s (9,449/s); p50 41, p95 61, max 75 ms; CPU p50 27,
+                p95 31 ms; most common name p50 46 / p95 74 ms; API p50 52 / p95 74 / max 82 ms
+    found 81.5% on both (the untrained prior: no linkage run in the scratch database).
+
 Most of a lookup's CPU is still DuckDB planning Splink's 15 kB scoring query (binding ~25 ms
 idle, ~60% of a lookup under cProfile); the optimizer is now off for it (identical results,
 tests/core/test_linkage_index.py). A PREPAREd statement did not help (DuckDB re-binds it on
