@@ -161,3 +161,29 @@ def test_a_shared_dob_outranks_broad_name_keys_when_candidates_are_few(
         colleague, given_names="Marcuss", family_name="Hil", date_of_birth=date(1985, 3, 14)
     )
     assert [s.person.pk for s in found] == [marcus.pk]
+
+
+def test_opening_the_form_builds_the_scorer_before_the_first_lookup(
+    kayleigh: Any, colleague: Any, monkeypatch: Any
+) -> None:
+    from vigil.linkage import selectors
+
+    scorers = selectors._Scorers()  # a process that has not scored yet
+    monkeypatch.setattr(selectors, "_scorers", scorers)
+    started: list[Any] = []
+    warm = selectors.warm_already_known
+    monkeypatch.setattr(selectors, "warm_already_known", lambda: started.append(warm()))
+
+    assert signed_in(colleague).get(reverse("person_create")).status_code == 200
+    assert len(started) == 1 and started[0] is not None
+    started[0].join(timeout=60)
+    built = scorers.scorer
+    assert built is not None and scorers.key[0] is None  # no run yet: the prior model
+    # The lookup uses the scorer the form built, and finds her.
+    response = signed_in(colleague).get(
+        URL, {"given_names": "Kaylee", "family_name": "Smith", "date_of_birth": "2010-03-04"}
+    )
+    assert [s["id"] for s in response.json()["suggestions"]] == [kayleigh.pk]
+    assert scorers.scorer is built
+    # Opening the form again builds nothing.
+    assert selectors.warm_already_known() is None

@@ -14,10 +14,19 @@ class LinkageConfig(AppConfig):
         from vigil.accounts.access import works_with_cases
         from vigil.linkage.services import refresh_people_linkage, refresh_person_linkage
         from vigil.people.services import register_person_index_hook
-        from vigil.web.extensions import NavItem, PersonPanel, register_nav, register_person_panel
+        from vigil.web.extensions import (
+            NavItem,
+            PersonPanel,
+            register_nav,
+            register_person_form_opened,
+            register_person_panel,
+        )
 
         # Keep "already known?" current as people are added and changed.
         register_person_index_hook(refresh_person_linkage, many=refresh_people_linkage)
+        # Build the "already known?" scorer while the user starts typing, not on their first
+        # lookup (about 3 seconds in a new process or after a new run).
+        register_person_form_opened(_warm_already_known)
 
         register_nav(
             NavItem(
@@ -47,3 +56,9 @@ def _same_person_context(request: Any, person: Any) -> dict[str, Any] | None:
     if not others and not pending:
         return None
     return {"others": others or [], "pending": pending}
+
+
+def _warm_already_known(request: Any) -> None:
+    from vigil.linkage import selectors
+
+    selectors.warm_already_known()

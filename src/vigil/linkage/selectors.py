@@ -224,17 +224,18 @@ class Suggestion:
 
 
 class _Scorers:
-    """One PairScorer per process for the latest finished run's model (about a second to
-    build), rebuilt when a newer run finishes. Scoring is serialised: one DuckDB connection."""
+    """One PairScorer per process for the latest finished run's model, rebuilt when a newer
+    run finishes. Building one takes about 3 seconds (DuckDB, Splink's linker, planning the
+    first query), so `warm` builds it in the background when the form opens. Scoring is
+    serialised: one DuckDB connection."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.key: tuple[int | None, int] = (-1, 0)
         self.scorer: PairScorer | None = None
 
-    def score(
-        self, row: dict[str, Any], candidates: list[dict[str, Any]], *, n_people: int
-    ) -> list[Any]:
+    @staticmethod
+    def _latest(n_people: int) -> tuple[tuple[int | None, int], LinkageRun | None]:
         run = (
             LinkageRun.objects.filter(status=LinkageRun.Status.FINISHED, trained=True)
             .only("pk")
@@ -242,23 +243,67 @@ class _Scorers:
         )
         # The untrained model's prior odds follow the number of people, by order of magnitude
         # (one in n people is the one typed in); a trained model has its own.
-        key = (run.pk, 0) if run else (None, len(str(max(n_people, 1))))
+        return ((run.pk, 0) if run else (None, len(str(max(n_people, 1))))), run
+
+    def _scorer_for(self, key: tuple[int | None, int], run: LinkageRun | None) -> PairScorer:
+        """The scorer for `key` (built if need be). Call with the lock held; `run` is the
+        latest run with its model loaded, or None."""
+        if self.scorer is None or self.key != key:
+            self.scorer = PairScorer(
+                run.model if run else None,
+                term_frequencies=run.term_frequencies if run else None,
+                n_records=10 ** (key[1] - 1) if run is None else 1,
+            )
+            self.key = key
+        return self.scorer
+
+    def score(
+        self, row: dict[str, Any], candidates: list[dict[str, Any]], *, n_people: int
+    ) -> list[Any]:
+        key, run = self._latest(n_people)
         with self.lock:
-            if self.scorer is None or self.key != key:
-                if run is not None:
-                    run = LinkageRun.objects.get(pk=run.pk)
-                self.scorer = PairScorer(
-                    run.model if run else None,
-                    term_frequencies=run.term_frequencies if run else None,
-                    n_records=10 ** (key[1] - 1) if run is None else 1,
-                )
-                self.key = key
-            return self.scorer.score(
+            if run is not None and (self.scorer is None or self.key != key):
+                run = LinkageRun.objects.get(pk=run.pk)
+            return self._scorer_for(key, run).score(
                 row, candidates, min_probability=SUGGEST_THRESHOLD, limit=SUGGEST_LIMIT
             )
 
+    def warm(self, *, n_people: int) -> threading.Thread | None:
+        """Build the scorer for the latest run in a background thread, unless it is built.
+        The database is read here (the thread touches only DuckDB). Returns the thread."""
+        key, run = self._latest(n_people)
+        if self.scorer is not None and self.key == key:
+            return None
+        if run is not None:
+            run = LinkageRun.objects.get(pk=run.pk)
+
+        def build() -> None:
+            with self.lock:
+                if self.scorer is not None and self.key == key:
+                    return
+                scorer = self._scorer_for(key, run)
+                probe = standardise_record(_PROBE)
+                scorer.score(probe, [dict(probe, record_id="other")], min_probability=1.0)
+
+        thread = threading.Thread(target=build, name="vigil-warm-already-known", daemon=True)
+        thread.start()
+        return thread
+
+
+# A made-up person scored once against herself to plan the scoring query before it is needed.
+_PROBE = {
+    "source": "warm", "record_id": "probe", "given_name": "Ann", "family_name": "Example",
+    "date_of_birth": "2000-01-01", "postcode": "", "address": "", "phone": "",
+}  # fmt: skip
+
 
 _scorers = _Scorers()
+
+
+def warm_already_known() -> threading.Thread | None:
+    """Get "already known?" ready for the first lookup (see _Scorers.warm)."""
+    highest = Person.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    return _scorers.warm(n_people=highest)
 
 
 def _ranked_by_shared_keys(keys: list[str]) -> QuerySet[Any, Any]:

@@ -41,7 +41,12 @@ from vigil.people.models import (
     Person,
     PoleObject,
 )
-from vigil.web.extensions import dashboard_panels, landing_page, person_panels
+from vigil.web.extensions import (
+    dashboard_panels,
+    landing_page,
+    person_form_opened,
+    person_panels,
+)
 from vigil.web.forms import GovukForm
 
 ENTITY_MODELS: dict[str, type[Person] | type[PoleObject] | type[Location]] = {
@@ -153,6 +158,8 @@ def person_create(request: HttpRequest) -> HttpResponse:
         if isinstance(person, Person):
             messages.success(request, f"{person.full_name} added")
             return redirect("person_detail", pk=person.pk)
+    if request.method == "GET":
+        person_form_opened(request)
     return render(request, "people/person_form.html", {"form": form, "creating": True})
 
 

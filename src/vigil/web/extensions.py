@@ -58,6 +58,9 @@ _NAV: dict[str, NavItem] = {}
 _PERSON_PANELS: dict[str, PersonPanel] = {}
 _DASHBOARD_PANELS: dict[str, DashboardPanel] = {}
 _LANDING_PAGES: dict[str, LandingPage] = {}
+# Called when someone opens the form to add a person, before they type: a chance to get
+# ready for what the form will ask (linkage warms its "already known?" scorer).
+_PERSON_FORM_OPENED: list[Callable[[HttpRequest], None]] = []
 
 
 def register_nav(item: NavItem) -> None:
@@ -74,6 +77,16 @@ def register_dashboard_panel(panel: DashboardPanel) -> None:
 
 def register_landing_page(page: LandingPage) -> None:
     _LANDING_PAGES[page.url_name] = page
+
+
+def register_person_form_opened(hook: Callable[[HttpRequest], None]) -> None:
+    if hook not in _PERSON_FORM_OPENED:
+        _PERSON_FORM_OPENED.append(hook)
+
+
+def person_form_opened(request: HttpRequest) -> None:
+    for hook in _PERSON_FORM_OPENED:
+        hook(request)
 
 
 def nav_items(user: Any) -> list[NavItem]:
