@@ -242,6 +242,8 @@ def test_match_page_shows_both_records_side_by_side(linked: Any, people: Any, in
     assert page.status_code == 200
     assert "Kayleigh" in html and "Kay" in html and "DOB day and month transposed" in html
     assert "govuk-tag--green" in html and "Similar" in html  # DOB agrees; Kay is a nickname
+    assert "22 Clyde Road, Northtown" in html and "NT1 5RT" in html  # as recorded
+    assert "clyde road" not in html  # not as the model standardised it
     consulted = AuditEntry.objects.filter(action=Action.CONSULTATION, object_type="person")
     assert {people["kayleigh"].pk, people["kay"].pk} <= {int(e.object_id) for e in consulted}
 

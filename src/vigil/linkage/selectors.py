@@ -25,7 +25,7 @@ from vigil.linkage.models import (
     PersonIdentityMember,
     PersonLinkageRecord,
 )
-from vigil.linkage.services import index_new_people
+from vigil.linkage.services import Home, homes_and_phones, index_new_people
 from vigil.people.models import Person
 
 # "Already known?" shows people at or above this probability: lower than the review queue's,
@@ -159,9 +159,19 @@ def compare(match: CandidateMatch) -> Comparison:
             a.date_of_birth_precision == b.date_of_birth_precision,
         )
     )
+    # Shown as recorded, compared as the model compared them (standardised).
+    homes, phones = homes_and_phones(Q(from_person_id__in=match.people))
+    recorded = {pk: _recorded_contact(homes.get(pk), phones.get(pk, "")) for pk in match.people}
     for label, key in (("Postcode", "postcode"), ("Address", "address"), ("Phone", "phone")):
-        left, right = sa.get(key) or "", sb.get(key) or ""
-        rows.append(ComparedField(label, left, right, left == right if left and right else None))
+        std_left, std_right = sa.get(key) or "", sb.get(key) or ""
+        rows.append(
+            ComparedField(
+                label,
+                recorded[a.pk].get(key) or std_left,
+                recorded[b.pk].get(key) or std_right,
+                std_left == std_right if std_left and std_right else None,
+            )
+        )
     known = "unknown" not in (a.gender, b.gender)
     rows.append(
         ComparedField(
@@ -173,6 +183,13 @@ def compare(match: CandidateMatch) -> Comparison:
     )
     rows.append(ComparedField("Owning agency", str(a.owning_agency), str(b.owning_agency), None))
     return Comparison(rows=rows, evidence=list(match.explanation.get("fields", [])))
+
+
+def _recorded_contact(home: Home | None, phone: str) -> dict[str, str]:
+    if home is None:
+        return {"phone": phone}
+    address = ", ".join(p for p in (home.address_line_1, home.address_line_2, home.town) if p)
+    return {"postcode": home.postcode, "address": address, "phone": phone}
 
 
 def latest_run() -> LinkageRun | None:

@@ -77,7 +77,7 @@ class Home(NamedTuple):
     postcode: str
 
 
-def _homes_and_phones(people: Q) -> tuple[dict[int, Home], dict[int, str]]:
+def homes_and_phones(people: Q) -> tuple[dict[int, Home], dict[int, str]]:
     """Each person's latest home location and phone number, from their links. `people` filters
     the links' from_person (an id list, or an id range for the bulk build). Plain rows, not
     model instances: the bulk build reads every person's links."""
@@ -146,7 +146,7 @@ def _inputs(people: list[Person]) -> list[dict[str, Any]]:
         if len(ids) > 100 and ids == sorted(ids)
         else Q(from_person_id__in=ids)
     )
-    homes, phones = _homes_and_phones(which)
+    homes, phones = homes_and_phones(which)
     return [linkage_input(p, homes.get(p.pk), phones.get(p.pk, "")) for p in people]
 
 
