@@ -168,3 +168,24 @@ def test_a_trained_run_keeps_splinks_training_advice_off_the_terminal(tmp_path, 
     assert main([str(path), "--out", str(tmp_path / "out.csv")]) == 0
     assert [r.getMessage() for r in caplog.records if r.name.startswith("splink")] == []
     assert len(read_out(tmp_path / "out.csv")) == 1100
+
+
+def test_pairs_says_why_each_pair_was_or_was_not_linked(tmp_path):
+    school = write(
+        tmp_path / "school.csv",
+        "school,1,Kayleigh,Smith,2010-03-04,M1 1AA,1 High St,07700900001",
+        "school,2,Jordan,Smith,2012-07-19,M1 1AA,1 High St,07700900001",
+    )
+    missing = write(tmp_path / "missing.csv", "missing,9,Kay,Smyth,04/03/2010,m11aa,,")
+    out, pairs = tmp_path / "clusters.csv", tmp_path / "pairs.csv"
+    assert main([str(school), str(missing), "--out", str(out), "--pairs", str(pairs)]) == 0
+    rows = read_out(pairs)
+    found = {(r["record_id_l"], r["record_id_r"]): r for r in rows}
+    kay = found.get(("1", "9")) or found[("9", "1")]
+    assert kay["linked"] == "yes" and float(kay["match_probability"]) >= 0.9
+    assert "nickname" in kay["given_name"] and float(kay["given_name_weight"]) > 0
+    assert kay["date_of_birth"] and kay["family_name"]
+    assert ("1", "2") not in found and ("2", "1") not in found  # Jordan: not scored a match
+    assert [float(r["match_probability"]) for r in rows] == sorted(
+        (float(r["match_probability"]) for r in rows), reverse=True
+    )

@@ -1,8 +1,9 @@
-"""`vigil link INPUT.csv [INPUT2.csv ...] --out clusters.csv [--threshold P]`.
+"""`vigil link INPUT.csv [INPUT2.csv ...] --out clusters.csv [--threshold P] [--pairs pairs.csv]`.
 
 Inputs have the columns source,record_id,given_name,family_name,date_of_birth,postcode,
 address,phone (any but source and record_id may be blank). Writes source,record_id,cluster_id
-with every input record exactly once. Bad input exits 2 naming the problem and writes nothing.
+with every input record exactly once, and with --pairs each scored pair with why (every
+comparison's level and match weight). Bad input exits 2 naming the problem and writes nothing.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ import csv
 import os
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
-from vigil.core.linkage.pipeline import INPUT_COLUMNS
+from vigil.core.linkage.pipeline import INPUT_COLUMNS, ScoredPair
 
 EXIT_BAD_INPUT = 2
 
@@ -66,21 +69,45 @@ def read_inputs(paths: list[Path]) -> list[dict[str, str]]:
     return records
 
 
-def write_clusters(path: Path, records: list[dict[str, str]], clusters: dict) -> None:
-    """Write atomically (temp file then rename) so a failure never leaves half a file."""
+def _write_atomically(path: Path, header: list[str], rows: Iterable[list[Any]]) -> None:
+    """Write a CSV to a temporary file, then rename it: a failure never leaves half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
-            writer.writerow(["source", "record_id", "cluster_id"])
-            for record in records:
-                key = (record["source"], record["record_id"])
-                writer.writerow([key[0], key[1], clusters[key]])
+            writer.writerow(header)
+            writer.writerows(rows)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_clusters(path: Path, records: list[dict[str, str]], clusters: dict) -> None:
+    rows = ([r["source"], r["record_id"], clusters[(r["source"], r["record_id"])]] for r in records)
+    _write_atomically(path, ["source", "record_id", "cluster_id"], rows)
+
+
+def write_pairs(path: Path, pairs: list[ScoredPair]) -> None:
+    """Every scored pair, best first, with why: each comparison's level and match weight."""
+    comparisons = list(
+        dict.fromkeys(f.comparison for p in pairs if p.explanation for f in p.explanation.fields)
+    )
+    header = ["source_l", "record_id_l", "source_r", "record_id_r", "match_probability",
+              "match_weight", "linked"]  # fmt: skip
+    for comparison in comparisons:
+        header += [comparison, f"{comparison}_weight"]
+    rows = []
+    for pair in pairs:
+        fields = {f.comparison: f for f in pair.explanation.fields} if pair.explanation else {}
+        row: list[Any] = [*pair.left, *pair.right, f"{pair.match_probability:.6f}",
+                          f"{pair.match_weight:.2f}", "yes" if pair.linked else "no"]  # fmt: skip
+        for comparison in comparisons:
+            evidence = fields.get(comparison)
+            row += [evidence.level, f"{evidence.match_weight:.2f}"] if evidence else ["", ""]
+        rows.append(row)
+    _write_atomically(path, header, rows)
 
 
 def main(argv: list[str]) -> int:
@@ -95,6 +122,12 @@ def main(argv: list[str]) -> int:
         help="match probability at or above which two records are linked (default 0.9: a wrong "
              "link joins two people's records, so the default favours precision; on 1,000,000 "
              "synthetic records precision 0.994 and recall 0.936 at 0.9, 0.989 and 0.959 at 0.5)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--pairs", type=Path, metavar="pairs.csv",
+        help="also write every pair of records scored at or above 0.5 (or the threshold, if "
+             "lower): their match probability and weight, whether they were linked, and each "
+             "comparison's level and weight (why)",
     )  # fmt: skip
     parser.add_argument(
         "--engine", "--backend", dest="backend", choices=["duckdb", "spark"], default=None,
@@ -134,6 +167,8 @@ def main(argv: list[str]) -> int:
         print(f"vigil link: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     write_clusters(args.out, records, result.clusters)
+    if args.pairs is not None:
+        write_pairs(args.pairs, result.pairs)
     n_clusters = len(set(result.clusters.values()))
     if result.households is not None and args.households is None:
         print(f"households: {result.households.describe()}")
