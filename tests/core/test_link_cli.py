@@ -22,13 +22,20 @@ def read_out(path):
         return list(csv.DictReader(handle))
 
 
-def test_links_across_sources(tmp_path):
+def kayleigh_and_her_brother(tmp_path):
+    """A school's Kayleigh and her brother Jordan (same home and phone), and the missing
+    team's "Kay Smyth": the same girl."""
     school = write(
         tmp_path / "school.csv",
         "school,1,Kayleigh,Smith,2010-03-04,M1 1AA,1 High St,07700900001",
         "school,2,Jordan,Smith,2012-07-19,M1 1AA,1 High St,07700900001",
     )
     missing = write(tmp_path / "missing.csv", "missing,9,Kay,Smyth,04/03/2010,m11aa,,")
+    return school, missing
+
+
+def test_links_across_sources(tmp_path):
+    school, missing = kayleigh_and_her_brother(tmp_path)
     out = tmp_path / "clusters.csv"
     assert main([str(school), str(missing), "--out", str(out)]) == 0
     rows = read_out(out)
@@ -171,12 +178,7 @@ def test_a_trained_run_keeps_splinks_training_advice_off_the_terminal(tmp_path, 
 
 
 def test_pairs_says_why_each_pair_was_or_was_not_linked(tmp_path):
-    school = write(
-        tmp_path / "school.csv",
-        "school,1,Kayleigh,Smith,2010-03-04,M1 1AA,1 High St,07700900001",
-        "school,2,Jordan,Smith,2012-07-19,M1 1AA,1 High St,07700900001",
-    )
-    missing = write(tmp_path / "missing.csv", "missing,9,Kay,Smyth,04/03/2010,m11aa,,")
+    school, missing = kayleigh_and_her_brother(tmp_path)
     out, pairs = tmp_path / "clusters.csv", tmp_path / "pairs.csv"
     assert main([str(school), str(missing), "--out", str(out), "--pairs", str(pairs)]) == 0
     rows = read_out(pairs)
