@@ -188,8 +188,7 @@ def compare(match: CandidateMatch) -> Comparison:
 def _recorded_contact(home: Home | None, phone: str) -> dict[str, str]:
     if home is None:
         return {"phone": phone}
-    address = ", ".join(p for p in (home.address_line_1, home.address_line_2, home.town) if p)
-    return {"postcode": home.postcode, "address": address, "phone": phone}
+    return {"postcode": home.postcode, "address": home.address(", "), "phone": phone}
 
 
 def latest_run() -> LinkageRun | None:

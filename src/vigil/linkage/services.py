@@ -76,6 +76,10 @@ class Home(NamedTuple):
     town: str
     postcode: str
 
+    def address(self, separator: str = " ") -> str:
+        """The address lines and town that are filled in, joined."""
+        return separator.join(p for p in (self.address_line_1, self.address_line_2, self.town) if p)
+
 
 def homes_and_phones(people: Q) -> tuple[dict[int, Home], dict[int, str]]:
     """Each person's latest home location and phone number, from their links. `people` filters
@@ -120,9 +124,7 @@ def linkage_input(person: Person, home: Home | None = None, phone: str = "") -> 
     """A person in the core's input columns. Only an exact DOB is evidence: an estimated one
     ("about 15") would make two different children look like one, or one child like two."""
     exact = person.date_of_birth_precision == DateOfBirthPrecision.EXACT
-    address = ""
-    if home is not None:
-        address = " ".join(p for p in (home.address_line_1, home.address_line_2, home.town) if p)
+    address = home.address() if home is not None else ""
     return {
         "source": SOURCE,
         "record_id": str(person.pk),
