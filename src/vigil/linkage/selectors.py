@@ -261,6 +261,9 @@ class _Scorers:
         # (one in n people is the one typed in); a trained model has its own.
         return ((run.pk, 0) if run else (None, len(str(max(n_people, 1))))), run
 
+    def _built(self, key: tuple[int | None, int]) -> bool:
+        return self.scorer is not None and self.key == key
+
     def _scorer_for(self, key: tuple[int | None, int], run: LinkageRun | None) -> PairScorer:
         """The scorer for `key` (built if need be). Call with the lock held; `run` is the
         latest run with its model loaded, or None."""
@@ -278,7 +281,7 @@ class _Scorers:
     ) -> list[Any]:
         key, run = self._latest(n_people)
         with self.lock:
-            if run is not None and (self.scorer is None or self.key != key):
+            if run is not None and not self._built(key):
                 run = LinkageRun.objects.get(pk=run.pk)
             return self._scorer_for(key, run).score(
                 row, candidates, min_probability=SUGGEST_THRESHOLD, limit=SUGGEST_LIMIT
@@ -288,14 +291,14 @@ class _Scorers:
         """Build the scorer for the latest run in a background thread, unless it is built.
         The database is read here (the thread touches only DuckDB). Returns the thread."""
         key, run = self._latest(n_people)
-        if self.scorer is not None and self.key == key:
+        if self._built(key):
             return None
         if run is not None:
             run = LinkageRun.objects.get(pk=run.pk)
 
         def build() -> None:
             with self.lock:
-                if self.scorer is not None and self.key == key:
+                if self._built(key):
                     return
                 scorer = self._scorer_for(key, run)
                 probe = standardise_record(_PROBE)
